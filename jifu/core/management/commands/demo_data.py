@@ -1,0 +1,60 @@
+import csv
+from pathlib import Path
+
+from jifu.core.commands import JifuCommand
+from jifu.core.i18n import bi
+from jifu.demo import loader as demo
+
+
+class Command(JifuCommand):
+    help = "生成演示数据（合成的，不含真实人员） / generate synthetic demo data (no real people)"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--persons", type=int, default=2000, help="人数 / number of persons (2000)"
+        )
+        parser.add_argument(
+            "--counties",
+            default="",
+            help="县级区划代码，逗号分隔；默认 35 个深度贫困县 / comma-separated county codes; default the 35 deep-poverty counties",
+        )
+        parser.add_argument("--seed", type=int, default=2018, help="随机种子 / random seed (2018)")
+        parser.add_argument(
+            "--out", help="把生成的人员写成台账 CSV / also write the persons as a ledger CSV"
+        )
+        parser.add_argument(
+            "--no-users", action="store_true", help="不创建演示账号 / do not create demo logins"
+        )
+
+    def handle(self, *args, persons, counties, seed, out, no_users, **options):
+        county_list = [c.strip() for c in counties.split(",") if c.strip()] or None
+        if persons < 0:
+            self.fail("人数不能为负数", "--persons must not be negative")
+        try:
+            result = demo.build(
+                persons=persons, counties=county_list, seed=seed, with_users=not no_users
+            )
+        except demo.DemoDataError as exc:
+            self.fail(exc.message_zh, exc.message_en)
+        self.ok(
+            f"已生成 {result.persons} 人、{result.households} 户，新增村 {result.villages_created} 个",
+            f"generated {result.persons} persons in {result.households} households; {result.villages_created} villages created",
+        )
+        for line in result.notes:
+            self.stdout.write(line)
+        if out:
+            path = Path(out)
+            with path.open("w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(demo.LEDGER_HEADERS)
+                writer.writerows(demo.ledger_rows(result.data))
+            self.stdout.write(bi(f"台账已写入 {path}", f"ledger written to {path}"))
+        if result.logins:
+            self.stdout.write(
+                bi(
+                    f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：",
+                    f"demo logins (password {demo.DEMO_PASSWORD}):",
+                )
+            )
+            for username, label, scope in result.logins:
+                self.stdout.write(f"  {username:<22} {label}  {scope}")

@@ -1,0 +1,184 @@
+"""Put demo data into the database: villages, demo logins, and (as the
+registry and later apps arrive) the people and their records.
+
+Everything here is synthetic; nothing describes a real person.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from jifu.accounts import services as account_services
+from jifu.accounts.models import User
+from jifu.accounts.roles import Role
+from jifu.regions import services as region_services
+from jifu.regions.models import Region
+
+from . import generator
+
+DEMO_PASSWORD = "Jifu#Demo2018"  # noqa: S105 - printed demo logins, embedded demo only
+
+# The ledger template headers (registry issue), in this order.
+LEDGER_HEADERS = [
+    "县(市、区)",
+    "乡(镇)",
+    "村",
+    "户编号",
+    "户主姓名",
+    "姓名",
+    "身份证号码",
+    "性别",
+    "民族",
+    "与户主关系",
+    "文化程度",
+    "联系电话",
+    "贫困户属性",
+    "脱贫年度",
+    "劳动能力",
+    "就业状态",
+    "就业地点",
+    "务工单位",
+    "月收入(元)",
+    "是否有培训意愿",
+    "意愿培训工种",
+    "是否有就业意愿",
+    "是否有创业意愿",
+    "银行账号",
+    "帮扶责任人",
+]
+
+
+class DemoDataError(Exception):
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+@dataclass
+class DemoResult:
+    data: generator.DemoData
+    persons: int = 0
+    households: int = 0
+    villages_created: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def ledger_rows(data: generator.DemoData):
+    """The generated persons as rows of the standard ledger template."""
+    names = {
+        r.code: r.name
+        for r in Region.objects.filter(
+            code__in={v.code12[:9].ljust(12, "0") for v in data.villages}
+            | {v.code12[:6].ljust(12, "0") for v in data.villages}
+        )
+    }
+    villages = {v.code12: v for v in data.villages}
+    for household in data.households:
+        village = villages[household.village_code12]
+        head = next(
+            (m for m in household.members if m.relation_to_head == "户主"), household.members[0]
+        )
+        for p in household.members:
+            yield [
+                names.get(village.county_code6.ljust(12, "0"), ""),
+                names.get(village.township_code9.ljust(12, "0"), ""),
+                village.name,
+                household.household_no,
+                head.name,
+                p.name,
+                p.id_number,
+                "男" if p.gender == "M" else "女",
+                p.ethnicity,
+                p.relation_to_head,
+                p.education,
+                p.phone,
+                household.poverty_status,
+                household.exit_year or "",
+                p.labour_ability,
+                p.employment_status,
+                p.employment_place,
+                p.employer,
+                p.monthly_income or "",
+                _yes(p.wants_training) if p.employment_status else "",
+                "、".join(p.wanted_occupations),
+                _yes(p.wants_job) if p.employment_status else "",
+                _yes(p.wants_business) if p.employment_status else "",
+                p.bank_account,
+                p.helping_cadre,
+            ]
+
+
+def _demo_users(data: generator.DemoData) -> list[tuple[str, str, str]]:
+    """One login per region-scoped role, in the first demo county (东乡县 when present)."""
+    counties = sorted({v.county_code6 for v in data.villages})
+    county6 = "622926" if "622926" in counties else (counties[0] if counties else None)
+    if county6 is None:
+        return []
+    county = Region.objects.get(code=county6.ljust(12, "0"))
+    village = min((v for v in data.villages if v.county_code6 == county6), key=lambda v: v.code12)
+    township = Region.objects.get(code=village.township_code9.ljust(12, "0"))
+    village_region = Region.objects.get(code=village.code12)
+    scopes = {
+        Role.PROVINCE: Region.objects.get(code="620000000000"),
+        Role.PREFECTURE: county.parent,
+        Role.COUNTY_HRSS: county,
+        Role.COUNTY_POVERTY: county,
+        Role.COUNTY_FINANCE: county,
+        Role.TOWNSHIP: township,
+        Role.VILLAGE: village_region,
+        Role.AUDITOR: county,
+        Role.SYSADMIN: Region.objects.get(code="620000000000"),
+        Role.SECADMIN: Region.objects.get(code="620000000000"),
+        Role.AUDITADMIN: Region.objects.get(code="620000000000"),
+    }
+    logins = []
+    for role, region in scopes.items():
+        username = f"demo_{role.value}"
+        if not User.objects.filter(username=username).exists():
+            account_services.create_user(
+                actor=None,
+                username=username,
+                role=role,
+                region=region,
+                password=DEMO_PASSWORD,
+                full_name=f"演示{role.label}",
+            )
+        logins.append((username, role.label, region.full_name()))
+    return logins
+
+
+def build(
+    *, persons: int, counties: list[str] | None, seed: int, with_users: bool = True
+) -> DemoResult:
+    if not Region.objects.filter(level="county").exists():
+        region_services.load_reference()
+    if counties:
+        known = set(Region.objects.filter(level="county").values_list("code", flat=True))
+        unknown = [c for c in counties if c.ljust(12, "0") not in known]
+        if unknown:
+            raise DemoDataError(
+                f"未知的县级区划代码：{', '.join(unknown)}",
+                f"unknown county codes: {', '.join(unknown)}",
+            )
+    data = generator.generate(persons=persons, counties=counties, seed=seed)
+    result = DemoResult(
+        data=data,
+        persons=sum(len(h.members) for h in data.households),
+        households=len(data.households),
+    )
+    with transaction.atomic():
+        result.villages_created = region_services.ensure_villages(data.villages, source="demo-data")
+        if with_users:
+            result.logins = _demo_users(data)
+    # The registry capability stores the generated people; until then they are
+    # only written out (--out) so that imports can be tried with them.
+    result.notes.append(
+        "人员尚未写入实名库（待一库五名单模块） / persons are not stored until the registry module lands"
+    )
+    return result
