@@ -19,3 +19,10 @@ def cards_for(user) -> list[dict]:
     for _order, provider in sorted(_card_providers, key=lambda p: p[0]):
         cards.extend(provider(user) or [])
     return cards
+
+
+def map_for(user):
+    """The home page map (deep-poverty counties per prefecture), or None."""
+    from jifu.regions.home import prefecture_map
+
+    return prefecture_map(user)

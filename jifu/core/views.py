@@ -191,4 +191,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["title"] = _("首页")
         ctx["breadcrumbs"] = [(_("首页"), None)]
         ctx["cards"] = home.cards_for(self.request.user)
+        ctx["map_data"] = home.map_for(self.request.user)
         return ctx

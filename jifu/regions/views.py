@@ -43,7 +43,13 @@ class RegionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         children = Region.objects.restrict(self.request.user).filter(parent=self.object)
-        ctx["children_table"] = RegionTable(children, request=self.request, exclude=("parent",))
+        # Poverty categories belong to counties: show them only when the children are counties.
+        exclude = (
+            ("parent",)
+            if self.object.level == "prefecture"
+            else ("parent", "poverty_category", "category_source")
+        )
+        ctx["children_table"] = RegionTable(children, request=self.request, exclude=exclude)
         ctx["children_table"].paginate(page=self.request.GET.get("page", 1), per_page=50)
         ctx["ancestors"] = self.object.ancestors()
         ctx["can_change"] = (

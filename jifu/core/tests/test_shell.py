@@ -45,3 +45,15 @@ def test_breadcrumb_and_request_id_header(client, world):
     assert response.status_code == 200
     assert response.context["breadcrumbs"][-1][0] == "锁南镇"
     assert len(response["X-Request-ID"]) >= 8
+
+
+def test_province_home_map_counts_deep_poverty_counties(client, world):
+    client.force_login(world.user(Role.PROVINCE))
+    data = client.get("/").context["map_data"]
+    assert len(data) == 14
+    assert sum(d["value"] for d in data) == 35
+    linxia = next(d for d in data if d["name"] == "临夏回族自治州")
+    assert linxia["value"] == 8 and "region=622900000000" in linxia["url"]
+    # County users get cards, not the provincial map.
+    client.force_login(world.user(Role.COUNTY_HRSS))
+    assert client.get("/").context["map_data"] is None
