@@ -7,11 +7,14 @@ from rest_framework.routers import DefaultRouter
 from jifu.accounts.api.views import ObtainTokenView, UserViewSet
 from jifu.audit.api.views import AuditEventViewSet
 from jifu.regions.api.views import RegionViewSet
+from jifu.registry.api.views import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jifu.audit",
     "jifu.regions",
     "jifu.accounts",
+    "jifu.registry",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Field encryption (registry issue): key material comes from the environment only.
 JIFU_DATA_KEY = os.environ.get("JIFU_DATA_KEY", "")
+JIFU_CIPHER = os.environ.get("JIFU_CIPHER", "sm4")  # "sm4" (国密, what 密评 expects) or "aes"
+# Blind indexes use this key version for good; pinned so that removing an old key fails loudly.
+JIFU_INDEX_KEY_VERSION = env_int("JIFU_INDEX_KEY_VERSION", 1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

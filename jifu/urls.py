@@ -19,5 +19,6 @@ urlpatterns = [
     path("regions/", include("jifu.regions.urls")),
     path("accounts/", include("jifu.accounts.urls")),
     path("audit/", include("jifu.audit.urls")),
+    path("registry/", include("jifu.registry.urls")),
     path("api/", include("jifu.api_urls")),
 ]

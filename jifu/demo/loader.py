@@ -4,6 +4,8 @@ registry and later apps arrive) the people and their records.
 Everything here is synthetic; nothing describes a real person.
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,39 +15,14 @@ from jifu.accounts.models import User
 from jifu.accounts.roles import Role
 from jifu.regions import services as region_services
 from jifu.regions.models import Region
+from jifu.registry.importers import TEMPLATE_HEADERS, import_persons
 
 from . import generator
 
 DEMO_PASSWORD = "Jifu#Demo2018"  # noqa: S105 - printed demo logins, embedded demo only
 
-# The ledger template headers (registry issue), in this order.
-LEDGER_HEADERS = [
-    "县(市、区)",
-    "乡(镇)",
-    "村",
-    "户编号",
-    "户主姓名",
-    "姓名",
-    "身份证号码",
-    "性别",
-    "民族",
-    "与户主关系",
-    "文化程度",
-    "联系电话",
-    "贫困户属性",
-    "脱贫年度",
-    "劳动能力",
-    "就业状态",
-    "就业地点",
-    "务工单位",
-    "月收入(元)",
-    "是否有培训意愿",
-    "意愿培训工种",
-    "是否有就业意愿",
-    "是否有创业意愿",
-    "银行账号",
-    "帮扶责任人",
-]
+# The ledger template headers, in the template's order.
+LEDGER_HEADERS = TEMPLATE_HEADERS
 
 
 class DemoDataError(Exception):
@@ -176,9 +153,25 @@ def build(
         result.villages_created = region_services.ensure_villages(data.villages, source="demo-data")
         if with_users:
             result.logins = _demo_users(data)
-    # The registry capability stores the generated people; until then they are
-    # only written out (--out) so that imports can be tried with them.
+    # The people go in the way real ones do: as a ledger through the importer.
+    report = import_persons(ledger_bytes(data), filename="demo-ledger.csv")
+    if report.rejected:
+        first = report.errors[0]
+        raise DemoDataError(
+            f"演示台账有 {report.rejected} 行被拒绝（第 {first.row} 行：{first.message}）",
+            f"{report.rejected} demo ledger rows were rejected (first at row {first.row})",
+        )
     result.notes.append(
-        "人员尚未写入实名库（待一库五名单模块） / persons are not stored until the registry module lands"
+        f"实名库：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged} / "
+        f"registry: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
     return result
+
+
+def ledger_bytes(data: generator.DemoData) -> bytes:
+    """The generated people as a UTF-8 ledger CSV (what a county would upload)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(LEDGER_HEADERS)
+    writer.writerows(ledger_rows(data))
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks; embedded ones stay safe."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def test_check_deploy_is_clean_in_production(tmp_path):
         {
             "JIFU_MODE": "production",
             "SECRET_KEY": "x7#Kp2!vQ9zL" * 5,
-            "JIFU_DATA_KEY": "k" * 44,
+            "JIFU_DATA_KEY": "1:" + base64.b64encode(bytes(range(32))).decode(),
             "ALLOWED_HOSTS": "jifu.example.gov.cn",
             "JIFU_VAR_DIR": str(tmp_path),
         },

@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from jifu.core.commands import JifuCommand
@@ -44,10 +43,7 @@ class Command(JifuCommand):
             self.stdout.write(line)
         if out:
             path = Path(out)
-            with path.open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(demo.LEDGER_HEADERS)
-                writer.writerows(demo.ledger_rows(result.data))
+            path.write_bytes(demo.ledger_bytes(result.data))
             self.stdout.write(bi(f"台账已写入 {path}", f"ledger written to {path}"))
         if result.logins:
             self.stdout.write(

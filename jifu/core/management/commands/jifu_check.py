@@ -49,6 +49,12 @@ class Command(JifuCommand):
             problems.append(
                 ("生产模式未设置 JIFU_DATA_KEY", "JIFU_DATA_KEY is not set in production mode")
             )
+        try:
+            from jifu.core import crypto
+
+            crypto.get_keyring()
+        except Exception as exc:  # a malformed or missing key is reported, not raised
+            problems.append((f"数据加密密钥不可用：{exc}", "the data encryption key is unusable"))
         for zh, en in problems:
             self.stderr.write(f"{zh} / {en}")
         if problems:

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+from jifu.core.commands import JifuCommand
+from jifu.core.importing import EXIT_UNUSABLE, UnusableFile
+from jifu.regions import codes
+from jifu.regions.lookup import resolve
+from jifu.regions.models import Region
+
+from ...importers import import_persons
+
+
+class Command(JifuCommand):
+    help = "导入 / import"
+    subcommands = {
+        "persons": "导入贫困劳动力台账（xlsx、xls、csv） / import a person ledger (xlsx, xls, csv)"
+    }
+
+    def add_persons_arguments(self, parser):
+        parser.add_argument("file", help="台账文件 / the ledger file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只检查，不写入 / check only, write nothing"
+        )
+        parser.add_argument(
+            "--report", help="把 JSON 报告写入此文件 / write the JSON report to this file"
+        )
+        parser.add_argument(
+            "--county",
+            help="县区划代码（文件无县列时必填） / county code (needed when the file has no county column)",
+        )
+        parser.add_argument(
+            "--engine",
+            choices=["calamine", "openpyxl"],
+            default="calamine",
+            help="xlsx 读取方式：calamine 快，openpyxl 省内存 / xlsx reader: calamine is fast, openpyxl streams",
+        )
+
+    def handle_persons(self, file, dry_run, report, county, engine, **options):
+        path = Path(file)
+        if not path.is_file():
+            self.fail(f"找不到文件 {path}", f"file not found: {path}", EXIT_UNUSABLE)
+        county_region = None
+        if county:
+            try:
+                county_region = resolve(county)
+            except codes.RegionCodeError as exc:
+                self.fail(exc.message_zh, exc.message_en, EXIT_UNUSABLE)
+            except Region.DoesNotExist:
+                self.fail(f"区划 {county} 不存在", f"region {county} does not exist", EXIT_UNUSABLE)
+            if county_region.level != "county":
+                self.fail(
+                    f"{county_region.name}不是县级区划", f"{county} is not a county", EXIT_UNUSABLE
+                )
+
+        verbosity = options.get("verbosity", 1)
+
+        def progress(rows):
+            if verbosity >= 2:
+                self.stderr.write(f"… {rows}")
+
+        try:
+            result = import_persons(
+                path,
+                county=county_region,
+                dry_run=dry_run,
+                filename=path.name,
+                progress=progress,
+                engine=engine,
+            )
+        except UnusableFile as exc:
+            self.fail(exc.message_zh, exc.message_en, EXIT_UNUSABLE)
+        if report:
+            Path(report).write_text(result.to_json(), encoding="utf-8")
+        for error in result.errors[:50]:
+            self.stderr.write(
+                f"第 {error.row} 行 / row {error.row} [{error.column}]: {error.message}"
+            )
+        if len(result.errors) > 50:
+            self.stderr.write(
+                f"……另有 {len(result.errors) - 50} 条错误见报告 / {len(result.errors) - 50} more errors in the report"
+            )
+        prefix = "试导入" if dry_run else "导入完成"
+        self.ok(
+            f"{prefix}：共 {result.rows} 行，新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}，"
+            f"拒绝 {result.rejected}，重复 {result.duplicates}",
+            f"{'dry run' if dry_run else 'imported'}: {result.rows} rows, {result.created} created, "
+            f"{result.updated} updated, {result.unchanged} unchanged, {result.rejected} rejected, "
+            f"{result.duplicates} duplicates",
+        )
