@@ -2,7 +2,7 @@
 
 import pytest
 
-from jifu.core.testing import fast_passwords, world  # noqa: F401 - pytest fixtures
+from jifu.core.testing import browser, fast_passwords, world  # noqa: F401 - pytest fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ a role without the permission gets 403 on the list (or 404 on the object).
 A concrete test class declares only its data.
 """
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -182,3 +183,36 @@ class ApiScopeMatrix:
         assert client.get(self.api_list_url).status_code == 200
         assert client.get(self.api_detail_url(self.own_object(world))).status_code == 200
         assert client.get(self.api_detail_url(self.other_object(world))).status_code == 404
+
+
+# --- browser tests ---------------------------------------------------------
+
+CHROMIUM = os.environ.get("JIFU_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download does not
+    work offline); as root it needs --no-sandbox."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+def login(page, base_url, username):
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -5,6 +5,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PovertyStatus(models.TextChoices):
@@ -23,7 +24,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("户主")
     SPOUSE = "spouse", _("配偶")
     SON = "son", _("子")
-    DAUGHTER = "daughter", _("女")
+    DAUGHTER = "daughter", pgettext_lazy("relation", "女")
     SON_IN_LAW = "son_in_law", _("女婿")
     DAUGHTER_IN_LAW = "daughter_in_law", _("儿媳")
     GRANDSON = "grandson", _("孙子")

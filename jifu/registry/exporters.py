@@ -115,6 +115,17 @@ def region_names(prefix: str) -> dict[str, str]:
     return out
 
 
+def _totals_row(totals: dict) -> list:
+    """The 合计 row under the ledger, aligned with PERSON_COLUMNS."""
+    row: list = [""] * len(PERSON_COLUMNS)
+    headers = [c.header for c in PERSON_COLUMNS]
+    row[0] = "合计"
+    row[headers.index("姓名")] = f"{totals['persons']} 人"
+    row[headers.index("就业状态")] = f"已就业 {totals['employed']}"
+    row[headers.index("是否有培训意愿")] = f"有意愿 {totals['wants_training']}"
+    return row
+
+
 def person_ledger(
     queryset, *, title: str, region, actor, full: bool = False, as_of: date | None = None
 ) -> Ledger:
@@ -136,29 +147,7 @@ def person_ledger(
         as_of=as_of or timezone.localdate(),
         columns=PERSON_COLUMNS,
         rows=person_rows(queryset, full=full, names=region_names(region.code), totals=totals),
-        totals=lambda: [
-            "合计",
-            f"{totals['persons']} 人",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            None,
-            "",
-            f"已就业 {totals['employed']}",
-            "",
-            "",
-            None,
-            f"有意愿 {totals['wants_training']}",
-        ],
+        totals=lambda: _totals_row(totals),
         notes=[
             "制表单位：" + region.full_name(),
             "说明：身份证号码、联系电话、银行账号" + ("为明文，请妥善保管" if full else "已脱敏"),

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jifu.audit import services as audit
 from jifu.core import idnumber
@@ -133,7 +133,9 @@ _OCCUPATION_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
 def _options(choices, synonyms: dict[str, str]) -> dict[str, str]:
-    opts = {str(label): value for value, label in choices if value}
+    # Ledgers are written in Chinese whatever language the uploader's UI is in.
+    with translation.override("zh-hans"):
+        opts = {str(label): value for value, label in choices if value}
     opts.update(synonyms)
     return opts
 

@@ -11,30 +11,11 @@ from pathlib import Path
 import pytest
 
 from jifu.accounts.roles import Role
-from jifu.core.testing import PASSWORD, build_world
+from jifu.core.testing import build_world, login
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("JIFU_CHROMIUM", "/usr/bin/chromium")
 RESULTS = Path(os.environ.get("JIFU_TEST_RESULTS", "test-results"))
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -42,18 +23,10 @@ def live_world(transactional_db, fast_passwords):
     return build_world()
 
 
-def _login(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_login_home_and_language_switch(browser, live_server, live_world):
     RESULTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="zh-CN")
-    _login(page, live_server.url, live_world.user(Role.COUNTY_HRSS).username)
+    login(page, live_server.url, live_world.user(Role.COUNTY_HRSS).username)
     assert "技能扶贫行动管理信息系统" in page.title()
     assert page.locator("[data-testid=role]").inner_text() == "县人社局"
     assert "东乡族自治县" in page.locator("[data-testid=scope]").inner_text()
@@ -72,7 +45,7 @@ def test_login_home_and_language_switch(browser, live_server, live_world):
 def test_region_list_tree_and_phone_layout(browser, live_server, live_world):
     RESULTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    _login(page, live_server.url, live_world.user(Role.COUNTY_HRSS).username)
+    login(page, live_server.url, live_world.user(Role.COUNTY_HRSS).username)
     page.goto(f"{live_server.url}/regions/?level=township")
     # The region tree loads by htmx and starts at the user's county.
     tree = page.locator("[data-testid=region-tree]")
