@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import base64
+
 import pytest
 
 from jifu.core.testing import browser, fast_passwords, world  # noqa: F401 - pytest fixtures
@@ -11,3 +13,8 @@ def _isolated_var_dir(settings, tmp_path_factory):
     var = tmp_path_factory.getbasetemp() / "var"
     var.mkdir(exist_ok=True)
     settings.VAR_DIR = var
+    # A fixed synthetic key: tests never create or read a key file unless they mean to.
+    settings.JIFU_DATA_KEY = TEST_DATA_KEY
+
+
+TEST_DATA_KEY = "1:" + base64.b64encode(bytes(range(32))).decode()

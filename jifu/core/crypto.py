@@ -531,3 +531,16 @@ def mask_phone(value: str | None) -> str:
         area, separator, local = landline.groups()
         return area + separator + _keep_ends(local, 0, 4, min_hidden=3)
     return _keep_ends(text, 0, 4)
+
+
+# --- encrypted columns ----------------------------------------------------------------
+
+# (app_label.Model, column holding tokens, context) for every encrypted column, so
+# that `jifu keys rotate` can re-encrypt them all. Apps register theirs at start-up.
+ENCRYPTED_COLUMNS: list[tuple[str, str, str]] = []
+
+
+def register_encrypted(model_label: str, column: str, context: str) -> None:
+    entry = (model_label, column, context)
+    if entry not in ENCRYPTED_COLUMNS:
+        ENCRYPTED_COLUMNS.append(entry)

@@ -13,12 +13,12 @@ from .models import GuidanceRecord, Household, HouseholdPlan, OutreachEvent, Per
 class PersonFilterSet(BaseFilterSet):
     """Shared by the person list, the five lists, the ledgers and ``/api/persons/``.
 
-    ``q`` finds a name, pinyin initials (马文 → mw), the last digits of an ID
-    number as shown masked, or a full ID number (through its blind index, so
+    ``q`` finds a name, a village, pinyin initials (马文 → mw), the last digits
+    of an ID number as shown masked, or a full ID number (through its blind index, so
     the number itself is never compared or stored in clear).
     """
 
-    q = django_filters.CharFilter(method="search", label=_("姓名、拼音首字母或身份证号"))
+    q = django_filters.CharFilter(method="search", label=_("姓名、拼音首字母、身份证号或村"))
     five_list = django_filters.ChoiceFilter(
         choices=FiveList.choices, method="filter_five_list", label=_("五名单")
     )
@@ -56,7 +56,7 @@ class PersonFilterSet(BaseFilterSet):
             return queryset.filter(id_number_bidx=services.id_number_index(value))
         except idnumber.IdNumberError:
             pass
-        condition = Q(name__contains=value)
+        condition = Q(name__contains=value) | Q(household__village__name__contains=value)
         if value.isascii() and value.isalpha():
             condition |= Q(name_initials__startswith=value.lower())
         digits = value.upper().replace("*", "")

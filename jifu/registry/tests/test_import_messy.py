@@ -408,3 +408,24 @@ def test_rows_outside_the_scope_are_rejected(villages):
     report = import_persons(xlsx_bytes(), county=county_b, today=TODAY)
     assert report.rejected == 12 - 0 and report.created == 0
     assert "东乡" in report.errors[0].message
+
+
+def test_names_with_dots_and_characters_outside_gbk(villages):
+    from .factories import VILLAGE_A, ledger, person
+
+    rows = [
+        person(VILLAGE_A, "622926100201000201", "努尔兰·沙吾提", date(1990, 1, 1), 11),
+        person(
+            VILLAGE_A, "622926100201000202", "吉𠮷祥", date(1991, 1, 1), 21
+        ),  # 𠮷 is outside GBK and the BMP
+        person(VILLAGE_A, "622926100201000203", "阿依古丽•买买提", date(1992, 1, 1), 31),
+    ]
+    report = import_persons(ledger(rows), filename="名单.csv", today=TODAY)
+    assert report.created == 3, report.errors
+    assert set(Person.objects.values_list("name", flat=True)) == {
+        "努尔兰·沙吾提",
+        "吉𠮷祥",
+        "阿依古丽·买买提",
+    }
+    again = import_persons(ledger(rows), filename="名单.csv", today=TODAY)
+    assert again.unchanged == 3

@@ -38,6 +38,12 @@ def test_person_search_by_name_initials_and_masked_id(client, people):
     number = next(r["身份证号码"] for r in standard_rows() if r["姓名"] == "妥德")
     assert names(client.get("/registry/persons/", {"q": number})) == {"妥德"}
     assert names(client.get("/registry/persons/", {"q": number[-4:]})) >= {"妥德"}
+    assert names(client.get("/registry/persons/", {"q": "测试一"})) == {
+        "马文",
+        "韩梅",
+        "马小",
+        "妥德",
+    }
     # The ID number never appears in a URL the system builds or in the page.
     page = client.get("/registry/persons/").content.decode()
     assert number not in page
