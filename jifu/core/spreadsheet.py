@@ -178,6 +178,8 @@ def _protected(ch: str, strict: bool) -> bool:
 def _nfkc(s: str, *, strict: bool = False) -> str:
     if s.isascii():
         return s
+    if not strict and unicodedata.is_normalized("NFKC", s):
+        return s  # the common case for Chinese text; a C-speed check
     if not any(_protected(ch, strict) for ch in s):
         return unicodedata.normalize("NFKC", s)
     # Normalise runs between protected characters so compositions still work.
@@ -1280,16 +1282,36 @@ def _from_number(v: int | float | Decimal, epoch_1904: bool, shown: str) -> date
     return date(1899, 12, 30) + timedelta(days=days)
 
 
-def choice(v: object, options: Mapping[str, str]) -> str:
-    """Map a label or synonym to its code; ``options`` maps labels (compared
-    after ``normalise_label``) to codes. Blank -> ""."""
-    s = text(v)
-    if not s:
-        return ""
+# Normalised lookups per options mapping: importers call choice() millions of
+# times with the same few mappings. Keyed by id() with the mapping kept alive.
+_CHOICE_LOOKUPS: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
+
+
+def _choice_lookup(options: Mapping[str, str]) -> dict[str, str]:
+    cached = _CHOICE_LOOKUPS.get(id(options))
+    if cached is not None and cached[0] is options:
+        return cached[1]
     lookup: dict[str, str] = {}
     for label, code in options.items():
         lookup.setdefault(normalise_label(label), code)
-    code = lookup.get(normalise_label(s))
+    if len(_CHOICE_LOOKUPS) > 256:
+        _CHOICE_LOOKUPS.clear()
+    _CHOICE_LOOKUPS[id(options)] = (options, lookup)
+    return lookup
+
+
+def choice(v: object, options: Mapping[str, str]) -> str:
+    """Map a label or synonym to its code; ``options`` maps labels (compared
+    after ``normalise_label``) to codes. Blank -> "".
+
+    The normalised lookup is cached per mapping object: do not mutate a
+    mapping after passing it here.
+    """
+    s = text(v)
+    if not s:
+        return ""
+    lookup = _choice_lookup(options)
+    code = lookup.get(s) or lookup.get(normalise_label(s))
     if code is not None:
         return code
     labels: dict[str, str] = {}

@@ -7,6 +7,7 @@ masked form. Nothing else in jifu encrypts or masks registry values.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,16 +45,16 @@ class Protected:
     masked: str
 
 
-def protect(field: str, value: str) -> Protected:
-    """Ciphertext, blind index and masked form of a normalised sensitive value."""
+def protect(field: str, value: str, ring=None) -> Protected:
+    """Ciphertext, blind index and masked form of a normalised sensitive value.
+
+    Bulk callers pass ``ring`` (``crypto.get_keyring()``) once per batch.
+    """
     if not value:
         return Protected("", "", "")
     context, mask = SENSITIVE[field]
-    return Protected(
-        crypto.encrypt(value, context=context),
-        crypto.blind_index(value, context=context),
-        mask(value),
-    )
+    ring = ring or crypto.get_keyring()
+    return Protected(ring.encrypt(value, context), ring.blind_index(value, context), mask(value))
 
 
 def id_number_index(raw: str) -> str:
@@ -61,11 +62,19 @@ def id_number_index(raw: str) -> str:
     return crypto.blind_index(idnumber.normalize(raw), context=SENSITIVE["id_number"][0])
 
 
+@lru_cache(maxsize=20000)
+def _initial(char: str) -> str:
+    found = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
+    return found[0][:1].lower() if found and found[0] else ""
+
+
 def name_initials(name: str) -> str:
-    """Pinyin initials for search: 马文 → mw (characters without pinyin are dropped)."""
-    return "".join(
-        p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if p
-    ).lower()[:60]
+    """Pinyin initials for search: 马文 → mw (characters without pinyin are dropped).
+
+    Character by character with a cache: imports call this for every row, and
+    a province has only a few thousand distinct name characters.
+    """
+    return "".join(_initial(c) for c in name)[:60]
 
 
 def find_by_id_number(raw: str, queryset=None) -> Person | None:

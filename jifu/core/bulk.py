@@ -1,0 +1,54 @@
+"""The fast path for inserting many new rows, behind one function.
+
+Django's ``bulk_create`` prepares every value through every field's machinery,
+which dominates a million-row import. Here values are prepared once per type:
+PostgreSQL gets a ``COPY … FROM STDIN`` (the fastest way in), SQLite an
+``executemany`` of one prepared INSERT. Primary keys are not returned; callers
+that need them look the rows up by a natural key.
+"""
+
+from decimal import Decimal
+
+from django.db import connection, models
+
+
+def _converter(field):
+    if isinstance(field, models.DateTimeField):
+        return lambda v: None if v is None else connection.ops.adapt_datetimefield_value(v)
+    if isinstance(field, models.DateField):
+        return lambda v: None if v is None else connection.ops.adapt_datefield_value(v)
+    if isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
+        return lambda v: None if v is None else str(Decimal(v))
+    return None
+
+
+def insert_rows(model, objs, fields: list[str]) -> int:
+    """Insert ``objs`` (unsaved instances) writing only ``fields``; returns the count."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    meta = model._meta
+    concrete = [meta.get_field(name) for name in fields]
+    attnames = [f.attname for f in concrete]
+    converters = [_converter(f) for f in concrete]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in concrete)
+
+    def rows():
+        for obj in objs:
+            yield tuple(
+                conv(getattr(obj, name)) if conv else getattr(obj, name)
+                for name, conv in zip(attnames, converters, strict=True)
+            )
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(concrete))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the ORM
+            cursor.executemany(sql, list(rows()))
+    return len(objs)
