@@ -429,3 +429,30 @@ def test_names_with_dots_and_characters_outside_gbk(villages):
     }
     again = import_persons(ledger(rows), filename="名单.csv", today=TODAY)
     assert again.unchanged == 3
+
+
+def test_the_downloaded_template_imports_exactly(villages):
+    """Fill the template a county downloads, as a clerk would, and import it."""
+    from jifu.registry.jobs import template_workbook
+
+    from .factories import VILLAGE_A, VILLAGE_B, person
+
+    book = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    sheet = book.active
+    rows = [
+        person(VILLAGE_A, "622926100201000301", "甲", date(1980, 1, 1), 11),
+        person(VILLAGE_A, "622926100201000301", "乙", date(1981, 1, 1), 22, relation="配偶"),
+        person(VILLAGE_B, "620121100201000301", "丙", date(1982, 1, 1), 31),
+        {**person(VILLAGE_A, "622926100201000302", "丁", date(1983, 1, 1), 41), "与户主关系": ""},
+    ]
+    for r, row in enumerate(rows, start=2):
+        for c, header in enumerate(sheet[1], start=1):
+            sheet.cell(row=r, column=c, value=row[header.value] or None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_persons(buffer.getvalue(), filename="模板.xlsx", today=TODAY)
+    counts = {k: v for k, v in report.as_dict().items() if k not in ("errors", "warnings")}
+    assert counts == {"rows": 4, "created": 3, "updated": 0, "unchanged": 0, "rejected": 1, "duplicates": 0}
+    # The county column decides where a row goes (丙 is in 永登县); 丁 has no relation to the head.
+    assert [(e.row, e.column) for e in report.errors] == [(5, "与户主关系")]
+    assert Household.objects.get(household_no="622926100201000301").members.count() == 2
