@@ -5,6 +5,7 @@ import base64
 import pytest
 
 from jifu.core.testing import browser, fast_passwords, world  # noqa: F401 - pytest fixtures
+from jifu.training.tests.fixtures_workflow import approved_class, trained_world  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

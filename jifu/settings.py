@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jifu.regions",
     "jifu.accounts",
     "jifu.registry",
+    "jifu.training",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Field encryption (registry issue): key material comes from the environment only.
 JIFU_DATA_KEY = os.environ.get("JIFU_DATA_KEY", "")
+# Share of sessions a trainee must attend to sit the completion assessment.
+JIFU_MIN_ATTENDANCE = float(os.environ.get("JIFU_MIN_ATTENDANCE", "0.7"))
 JIFU_CIPHER = os.environ.get("JIFU_CIPHER", "sm4")  # "sm4" (国密, what 密评 expects) or "aes"
 # Blind indexes use this key version for good; pinned so that removing an old key fails loudly.
 JIFU_INDEX_KEY_VERSION = env_int("JIFU_INDEX_KEY_VERSION", 1)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/", include("jifu.accounts.urls")),
     path("audit/", include("jifu.audit.urls")),
     path("registry/", include("jifu.registry.urls")),
+    path("training/", include("jifu.training.urls")),
     path("api/", include("jifu.api_urls")),
 ]

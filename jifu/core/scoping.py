@@ -43,6 +43,8 @@ class RestrictedQuerySet(models.QuerySet):
 def apply_scope(queryset, user):
     """Filter ``queryset`` to the user's scope (organisation or region)."""
     model = queryset.model
+    if getattr(model, "scope_everyone", False):
+        return queryset  # reference data (the occupation catalogue): the permission is enough
     org_field = getattr(model, "scope_org_field", None)
     region_field = getattr(model, "scope_region_field", None)
     # Organisation users see their own organisation's rows; reference data

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from jifu.accounts import services as account_services
 from jifu.accounts.roles import Role
+from jifu.core import creditcode
 from jifu.regions import services as region_services
 from jifu.regions.models import Region
 
@@ -72,11 +73,11 @@ def build_world() -> World:
             ):
                 world.users[(str(role), side)] = world.users[(str(role), "a")]
                 continue
-            org = (
-                f"91620000TEST{side.upper()}{list(Role).index(role):04d}"[:18]
-                if role in (Role.INSTITUTION, Role.SCHOOL, Role.EMPLOYER)
-                else ""
-            )
+            org = ""
+            if role in (Role.INSTITUTION, Role.SCHOOL, Role.EMPLOYER):
+                # A valid GB 32100 code in the user's county, distinct per role and side.
+                county6 = (COUNTY_A if side == "a" else COUNTY_B)[:6]
+                org = creditcode.make(f"91{county6}MA{list(Role).index(role):06d}{side.upper()}")
             world.users[(str(role), side)] = account_services.create_user(
                 actor=None,
                 username=f"{role.value}_{side}",

@@ -180,13 +180,22 @@ class HouseholdDetailView(ObjectDetailView):
             person__household=h
         ).select_related("person")
         ctx["periods"] = h.status_periods.all()
-        ctx["tabs"] = HOUSEHOLD_TABS
+        ctx["tabs"] = [
+            {
+                "key": key,
+                "label": label,
+                "template": template,
+                "data": provider(h, self.request.user),
+            }
+            for key, label, template, provider in HOUSEHOLD_TABS
+        ]
         ctx["can_edit"] = self.request.user.has_perm("registry.add_householdplan")
         return ctx
 
 
-# Places later capabilities fill (training, employment, subsidies): (key, label).
-HOUSEHOLD_TABS: list[tuple[str, str]] = []
+# Places later capabilities fill (training, employment, subsidies):
+# (key, label, template, provider(household, user) -> data for the template).
+HOUSEHOLD_TABS: list[tuple] = []
 
 
 class PlanCreateView(ObjectActionView):

@@ -13,13 +13,15 @@ import pytest
 from jifu.accounts.roles import Role
 from jifu.core.testing import build_world, login
 
-pytestmark = pytest.mark.browser
+# Live-server tests commit for real and the database is flushed afterwards;
+# serialized rollback restores what migrations loaded (the occupation catalogue).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 RESULTS = Path(os.environ.get("JIFU_TEST_RESULTS", "test-results"))
 
 
 @pytest.fixture
-def live_world(transactional_db, fast_passwords):
+def live_world(fast_passwords):
     return build_world()
 
 

@@ -14,12 +14,14 @@ from jifu.registry.models import Household
 
 from .factories import build_people, standard_rows
 
-pytestmark = pytest.mark.browser
+# Live-server tests commit for real and the database is flushed afterwards;
+# serialized rollback restores what migrations loaded (the occupation catalogue).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 RESULTS = Path(os.environ.get("JIFU_TEST_RESULTS", "test-results"))
 
 
 @pytest.fixture
-def live_people(transactional_db, fast_passwords):
+def live_people(fast_passwords):
     return build_people()
 
 

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    """Occupations, institutions, classes, enrolment, attendance, assessment, certificates."""
+
+    name = "jifu.training"
+    label = "training"
+    verbose_name = "培训"
+
+    def ready(self):
+        from jifu.registry.views import HOUSEHOLD_TABS
+
+        from . import menu, roles  # noqa: F401 - permissions and menu
+        from .household import training_tab
+
+        HOUSEHOLD_TABS.append(("training", _("培训"), "training/_household_tab.html", training_tab))
