@@ -8,6 +8,13 @@ from jifu.accounts.api.views import ObtainTokenView, UserViewSet
 from jifu.audit.api.views import AuditEventViewSet
 from jifu.regions.api.views import RegionViewSet
 from jifu.registry.api.views import HouseholdViewSet, PersonViewSet
+from jifu.training.api.views import (
+    CertificateViewSet,
+    EnrolmentViewSet,
+    InstitutionViewSet,
+    OccupationViewSet,
+    TrainingClassViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -15,6 +22,11 @@ router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
+router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("classes", TrainingClassViewSet, basename="trainingclass")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

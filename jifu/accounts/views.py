@@ -1,7 +1,7 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView
+from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, button
 
 from . import services
 from .filtersets import UserFilterSet
@@ -17,14 +17,7 @@ class UserListView(ObjectListView):
     filterset_class = UserFilterSet
     table_class = UserTable
     title = _("用户管理")
-    toolbar = [
-        {
-            "label": _("新增"),
-            "url": reverse_lazy("accounts:user_add"),
-            "permission": "accounts.add_user",
-            "icon": "plus",
-        }
-    ]
+    toolbar = [button(_("新增"), "accounts:user_add", "accounts.add_user", "plus")]
 
 
 class UserDetailView(ObjectDetailView):

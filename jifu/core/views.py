@@ -16,6 +16,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 
+def button(label, url_name: str, permission: str, icon: str = "plus") -> dict:
+    """A toolbar button above a list, shown only to roles with ``permission``."""
+    from django.urls import reverse_lazy
+
+    return {"label": label, "url": reverse_lazy(url_name), "permission": permission, "icon": icon}
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Restrict ``queryset`` to the user's scope for ``action``.
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from jifu.core.importing import UnusableFile
-from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView
+from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, button
 
 from . import services
 from .filtersets import RegionFilterSet
@@ -23,14 +23,7 @@ class RegionListView(ObjectListView):
     filterset_class = RegionFilterSet
     table_class = RegionTable
     title = _("行政区划")
-    toolbar = [
-        {
-            "label": _("导入村级区划"),
-            "url": reverse_lazy("regions:village_import"),
-            "permission": "regions.import_region",
-            "icon": "upload",
-        },
-    ]
+    toolbar = [button(_("导入村级区划"), "regions:village_import", "regions.import_region", "upload")]
 
 
 class RegionDetailView(ObjectDetailView):

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, FormView
 
 from jifu.core import exporting
 from jifu.core.models import ImportJob
-from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin
+from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, ScopedMixin, button
 from jifu.regions import codes
 from jifu.regions.lookup import canonical_code
 from jifu.regions.models import Region
@@ -77,14 +77,7 @@ class PersonListView(ExportMixin, ObjectListView):
     title = _("贫困劳动力")
     breadcrumbs = [REGISTRY]
     template_name = "registry/person_list.html"
-    toolbar = [
-        {
-            "label": _("导入"),
-            "url": reverse_lazy("registry:import"),
-            "permission": "registry.import_person",
-            "icon": "upload",
-        },
-    ]
+    toolbar = [button(_("导入"), "registry:import", "registry.import_person", "upload")]
 
 
 class FiveListsView(ExportMixin, ObjectListView):
@@ -235,14 +228,7 @@ class OutreachListView(ObjectListView):
     table_class = OutreachTable
     title = _("宣传动员")
     breadcrumbs = [REGISTRY]
-    toolbar = [
-        {
-            "label": _("新增"),
-            "url": reverse_lazy("registry:outreach_add"),
-            "permission": "registry.add_outreachevent",
-            "icon": "plus",
-        }
-    ]
+    toolbar = [button(_("新增"), "registry:outreach_add", "registry.add_outreachevent", "plus")]
 
 
 class OutreachCreateView(ObjectActionView):

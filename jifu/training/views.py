@@ -9,7 +9,7 @@ from django.views import View
 
 from jifu.core import exporting
 from jifu.core.filters import style_form
-from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView
+from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, button
 from jifu.regions import codes
 from jifu.regions.lookup import canonical_code
 from jifu.regions.models import Region
@@ -93,14 +93,7 @@ class InstitutionListView(ObjectListView):
     table_class = InstitutionTable
     title = _("培训机构")
     breadcrumbs = [TRAINING]
-    toolbar = [
-        {
-            "label": _("新增"),
-            "url": reverse_lazy("training:institution_add"),
-            "permission": "training.add_institution",
-            "icon": "plus",
-        }
-    ]
+    toolbar = [button(_("新增"), "training:institution_add", "training.add_institution", "plus")]
 
 
 class InstitutionDetailView(ObjectDetailView):
@@ -146,14 +139,7 @@ class ClassListView(ExportListMixin, ObjectListView):
     title = _("培训班")
     breadcrumbs = [TRAINING]
     template_name = "training/class_list.html"
-    toolbar = [
-        {
-            "label": _("申报培训班"),
-            "url": reverse_lazy("training:class_add"),
-            "permission": "training.add_trainingclass",
-            "icon": "plus",
-        }
-    ]
+    toolbar = [button(_("申报培训班"), "training:class_add", "training.add_trainingclass", "plus")]
     ledger_builder = exporters.class_ledger
 
 

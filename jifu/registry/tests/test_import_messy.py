@@ -452,7 +452,14 @@ def test_the_downloaded_template_imports_exactly(villages):
     book.save(buffer)
     report = import_persons(buffer.getvalue(), filename="模板.xlsx", today=TODAY)
     counts = {k: v for k, v in report.as_dict().items() if k not in ("errors", "warnings")}
-    assert counts == {"rows": 4, "created": 3, "updated": 0, "unchanged": 0, "rejected": 1, "duplicates": 0}
+    assert counts == {
+        "rows": 4,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "duplicates": 0,
+    }
     # The county column decides where a row goes (丙 is in 永登县); 丁 has no relation to the head.
     assert [(e.row, e.column) for e in report.errors] == [(5, "与户主关系")]
     assert Household.objects.get(household_no="622926100201000301").members.count() == 2
