@@ -179,6 +179,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能扶贫行动管理信息系统 — skills-based poverty-alleviation MIS",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"SkillLevelEnum": "jifu.training.choices.SkillLevel"},
     # Swagger UI is served from the package, not a CDN: government networks are closed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -193,6 +194,15 @@ FILTERS_NULL_CHOICE_LABEL = gettext_lazy("空")
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Rate limits (logins, public applications, certificate look-ups) count in the cache:
+# it must be shared by every process, so the default is a file cache under var/.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("JIFU_CACHE_DIR") or str(VAR_DIR / "cache"),
+    }
+}
 
 # Field encryption (registry issue): key material comes from the environment only.
 JIFU_DATA_KEY = os.environ.get("JIFU_DATA_KEY", "")

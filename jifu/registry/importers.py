@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from jifu.audit import services as audit
 from jifu.core import crypto, idnumber
 from jifu.core import spreadsheet as sheet
-from jifu.core.bulk import insert_rows
+from jifu.core.bulk import insert_rows, update_column
 from jifu.core.importing import ImportReport, RowWarning, UnusableFile
 from jifu.core.spreadsheet import CellError, FieldSpec
 from jifu.regions.models import Region
@@ -38,6 +39,7 @@ from .choices import (
     EmploymentStatus,
     Gender,
     LabourAbility,
+    PersonStatus,
     PovertyStatus,
     Relation,
 )
@@ -206,6 +208,44 @@ class RegionNotFound(LookupError):
         self.column_key = column_key
 
 
+_MISS = object()
+# Columns with few distinct values: their normalised results are remembered.
+_MEMO_KEYS = frozenset(
+    {
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "relation",
+        "education",
+        "poverty_status",
+        "exit_year",
+        "labour_ability",
+        "employment_status",
+        "employment_place",
+        "employer",
+        "monthly_income",
+        "wants_training",
+        "wanted_occupations",
+        "wants_job",
+        "wants_business",
+        "helping_cadre",
+        "head_name",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """A remembered refusal (a fresh RowRejected is raised each time)."""
+
+    message: str
+    column_key: str = ""
+
+
+def _choice_or_blank(value, options) -> str:
+    return sheet.choice(value, options) if sheet.text(value) else ""
+
+
 class RowRejected(Exception):
     def __init__(self, column_key: str, message: str):
         super().__init__(message)
@@ -334,6 +374,7 @@ class PersonImport:
             )
         report = ImportReport()
         self.seen: dict[str, _Seen] = {}
+        self._memo: dict = {}
         batch: list[sheet.SheetRow] = []
         for row in reader.rows():
             report.rows += 1
@@ -364,18 +405,31 @@ class PersonImport:
             self.progress(report.rows)
 
     def _cell(self, row, key, func, *args):
-        try:
-            return func(row.values.get(key), *args)
-        except CellError as exc:
-            raise RowRejected(key, exc.message) from None
+        """One cell through a normaliser; a CellError rejects the row naming the column.
 
-    def _choice(self, row, key, options_key=None, required=False):
-        raw = sheet.text(row.values.get(key))
-        if not raw:
-            if required:
-                raise RowRejected(key, "不能为空")
-            return ""
-        return self._cell(row, key, sheet.choice, OPTIONS[options_key or key])
+        Most columns of a ledger repeat a few values (县, 民族, 是/否 …): their
+        results are remembered per distinct raw value for the whole import.
+        """
+        raw = row.values.get(key)
+        memo_key = (key, func, type(raw), raw) if key in _MEMO_KEYS else None
+        if memo_key is not None:
+            hit = self._memo.get(memo_key, _MISS)
+            if hit is not _MISS:
+                if type(hit) is _Refusal:
+                    raise RowRejected(key, hit.message)
+                return hit
+        try:
+            value = func(raw, *args)
+        except CellError as exc:
+            if memo_key is not None:
+                self._memo[memo_key] = _Refusal(exc.message)
+            raise RowRejected(key, exc.message) from None
+        if memo_key is not None:
+            self._memo[memo_key] = value
+        return value
+
+    def _choice(self, row, key, options_key=None):
+        return self._cell(row, key, _choice_or_blank, OPTIONS[options_key or key])
 
     def _parse(self, row) -> Parsed:
         values = row.values
@@ -477,6 +531,20 @@ class PersonImport:
         return digits
 
     def _village(self, row) -> Region:
+        values = row.values
+        memo_key = ("village", values.get("county"), values.get("township"), values.get("village"))
+        hit = self._memo.get(memo_key, _MISS)
+        if hit is _MISS:
+            try:
+                hit = self._find_village(row)
+            except RowRejected as exc:
+                hit = _Refusal(exc.message, exc.column_key)
+            self._memo[memo_key] = hit
+        if type(hit) is _Refusal:
+            raise RowRejected(hit.column_key, hit.message)
+        return hit
+
+    def _find_village(self, row) -> Region:
         try:
             if self.county is not None:
                 county = self.county
@@ -651,9 +719,14 @@ class PersonImport:
                 self.seen[id_p.bidx] = seen
             seen.row = p.row
             if person is None:
-                person = Person(
+                # A plain record, not a model instance: new persons go in through
+                # bulk.insert_rows, and building a Model costs more than the insert.
+                person = SimpleNamespace(
+                    pk=None,
                     id_number_enc=id_p.enc,
                     id_number_bidx=id_p.bidx,
+                    status=PersonStatus.ACTIVE,
+                    status_date=None,
                     **values,
                     **{k: enc for k, (enc, _b) in secrets.items()},
                 )
@@ -706,8 +779,7 @@ class PersonImport:
             if household.head_id != head_pks[bidx]:
                 household.head_id = head_pks[bidx]
                 new_heads.append(household)
-        if new_heads:
-            Household.objects.bulk_update(new_heads, ["head"], batch_size=1000)
+        update_column(Household, "head", [(h.pk, h.head_id) for h in new_heads])
 
     @staticmethod
     def _count(report: ImportReport, outcome: str, delta: int) -> None:
