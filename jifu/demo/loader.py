@@ -17,7 +17,7 @@ from jifu.regions import services as region_services
 from jifu.regions.models import Region
 from jifu.registry.importers import TEMPLATE_HEADERS, import_persons
 
-from . import generator
+from . import generator, training_data
 
 DEMO_PASSWORD = "Jifu#Demo2018"  # noqa: S105 - printed demo logins, embedded demo only
 
@@ -40,6 +40,7 @@ class DemoResult:
     villages_created: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    training: training_data.TrainingResult | None = None
 
 
 def _yes(flag: bool) -> str:
@@ -131,8 +132,17 @@ def _demo_users(data: generator.DemoData) -> list[tuple[str, str, str]]:
 
 
 def build(
-    *, persons: int, counties: list[str] | None, seed: int, with_users: bool = True
+    *,
+    persons: int,
+    counties: list[str] | None,
+    seed: int,
+    with_users: bool = True,
+    enrolments: int | None = None,
 ) -> DemoResult:
+    """Villages, logins, the registry (through the ledger import) and training records.
+
+    ``enrolments`` defaults to about one per 8 persons (see ``training_data``).
+    """
     if not Region.objects.filter(level="county").exists():
         region_services.load_reference()
     if counties:
@@ -165,6 +175,16 @@ def build(
         f"实名库：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged} / "
         f"registry: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
+    result.training = training = training_data.build(data, seed=seed, enrolments=enrolments)
+    if training.skipped:
+        result.notes.append(
+            "培训：演示培训机构已存在，未重复生成 / training: the demo institutions exist already; nothing added"
+        )
+    elif training.enrolments < training.wanted:
+        result.notes.append(
+            f"培训：有培训意愿的劳动力不足，只生成了 {training.enrolments} 人次（要求 {training.wanted}） / "
+            f"training: only {training.enrolments} of {training.wanted} enrolments (too few labourers want training)"
+        )
     return result
 
 

@@ -23,7 +23,9 @@ class RegionListView(ObjectListView):
     filterset_class = RegionFilterSet
     table_class = RegionTable
     title = _("行政区划")
-    toolbar = [button(_("导入村级区划"), "regions:village_import", "regions.import_region", "upload")]
+    toolbar = [
+        button(_("导入村级区划"), "regions:village_import", "regions.import_region", "upload")
+    ]
 
 
 class RegionDetailView(ObjectDetailView):

@@ -69,6 +69,8 @@ def test_kill_minus_nine_then_rerun(tmp_path):
         "--seed",
         "3",
         "--no-users",
+        "--enrolments",
+        "0",
         "--out",
         str(ledger),
     )

@@ -5,203 +5,622 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("regions", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='职业编码')),
-                ('name', models.CharField(max_length=60, verbose_name='职业(工种)')),
-                ('group', models.CharField(blank=True, max_length=40, verbose_name='类别')),
-                ('is_special_operation', models.BooleanField(default=False, verbose_name='特种作业/高危行业')),
-                ('min_safety_hours', models.PositiveSmallIntegerField(default=0, verbose_name='最低安全课时')),
-                ('key_industry', models.BooleanField(default=False, verbose_name='重点产业职业需求指导目录')),
-                ('code_confidence', models.CharField(blank=True, max_length=12, verbose_name='编码核实情况')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="职业编码")),
+                ("name", models.CharField(max_length=60, verbose_name="职业(工种)")),
+                ("group", models.CharField(blank=True, max_length=40, verbose_name="类别")),
+                (
+                    "is_special_operation",
+                    models.BooleanField(default=False, verbose_name="特种作业/高危行业"),
+                ),
+                (
+                    "min_safety_hours",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="最低安全课时"),
+                ),
+                (
+                    "key_industry",
+                    models.BooleanField(default=False, verbose_name="重点产业职业需求指导目录"),
+                ),
+                (
+                    "code_confidence",
+                    models.CharField(blank=True, max_length=12, verbose_name="编码核实情况"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '职业(工种)',
-                'verbose_name_plural': '职业(工种)',
-                'ordering': ['code'],
+                "verbose_name": "职业(工种)",
+                "verbose_name_plural": "职业(工种)",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('village_code', models.CharField(db_index=True, max_length=12, verbose_name='学员所在村代码')),
-                ('status', models.CharField(choices=[('applied', '待村镇确认'), ('enrolled', '在训'), ('withdrawn', '退训'), ('completed', '已结业')], default='enrolled', max_length=12, verbose_name='状态')),
-                ('source', models.CharField(choices=[('public', '网上报名'), ('village', '村报名'), ('township', '乡镇报名'), ('institution', '机构报名'), ('county', '县人社局'), ('import', '导入')], max_length=12, verbose_name='报名渠道')),
-                ('enrolled_on', models.DateField(verbose_name='报名日期')),
-                ('sessions_present', models.PositiveSmallIntegerField(default=0, verbose_name='出勤次数')),
-                ('sessions_total', models.PositiveSmallIntegerField(default=0, verbose_name='应出勤次数')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='registry.person', verbose_name='学员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "village_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="学员所在村代码"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applied", "待村镇确认"),
+                            ("enrolled", "在训"),
+                            ("withdrawn", "退训"),
+                            ("completed", "已结业"),
+                        ],
+                        default="enrolled",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("public", "网上报名"),
+                            ("village", "村报名"),
+                            ("township", "乡镇报名"),
+                            ("institution", "机构报名"),
+                            ("county", "县人社局"),
+                            ("import", "导入"),
+                        ],
+                        max_length=12,
+                        verbose_name="报名渠道",
+                    ),
+                ),
+                ("enrolled_on", models.DateField(verbose_name="报名日期")),
+                (
+                    "sessions_present",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="出勤次数"),
+                ),
+                (
+                    "sessions_total",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="应出勤次数"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="registry.person",
+                        verbose_name="学员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学员',
-                'verbose_name_plural': '学员',
-                'ordering': ['training_class', 'id'],
+                "verbose_name": "学员",
+                "verbose_name_plural": "学员",
+                "ordering": ["training_class", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='考核成绩')),
-                ('result', models.CharField(choices=[('pass', '合格'), ('fail', '不合格')], max_length=8, verbose_name='考核结果')),
-                ('assessor', models.CharField(blank=True, max_length=60, verbose_name='考核人')),
-                ('assessed_on', models.DateField(verbose_name='考核日期')),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assessment', to='training.enrolment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="考核成绩",
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pass", "合格"), ("fail", "不合格")],
+                        max_length=8,
+                        verbose_name="考核结果",
+                    ),
+                ),
+                ("assessor", models.CharField(blank=True, max_length=60, verbose_name="考核人")),
+                ("assessed_on", models.DateField(verbose_name="考核日期")),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessment",
+                        to="training.enrolment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结业考核',
-                'verbose_name_plural': '结业考核',
+                "verbose_name": "结业考核",
+                "verbose_name_plural": "结业考核",
             },
         ),
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=100, verbose_name='机构名称')),
-                ('kind', models.CharField(choices=[('technical_school', '技工院校'), ('private', '民办职业培训机构'), ('enterprise', '企业'), ('public_base', '公共实训基地'), ('high_skill_base', '高技能人才培训基地'), ('incubator', '创业孵化基地'), ('workshop', '就业扶贫车间')], max_length=20, verbose_name='机构类型')),
-                ('licence_no', models.CharField(blank=True, max_length=50, verbose_name='办学许可证号')),
-                ('licence_valid_until', models.DateField(blank=True, null=True, verbose_name='许可证有效期至')),
-                ('region_code', models.CharField(db_index=True, max_length=12, verbose_name='所在区划代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('contact_name', models.CharField(blank=True, max_length=40, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('active', '正常'), ('suspended', '暂停'), ('revoked', '撤销')], default='active', max_length=12, verbose_name='状态')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='regions.region', verbose_name='所在区划')),
-                ('occupations', models.ManyToManyField(blank=True, related_name='institutions', to='training.occupation', verbose_name='核准职业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="机构名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("technical_school", "技工院校"),
+                            ("private", "民办职业培训机构"),
+                            ("enterprise", "企业"),
+                            ("public_base", "公共实训基地"),
+                            ("high_skill_base", "高技能人才培训基地"),
+                            ("incubator", "创业孵化基地"),
+                            ("workshop", "就业扶贫车间"),
+                        ],
+                        max_length=20,
+                        verbose_name="机构类型",
+                    ),
+                ),
+                (
+                    "licence_no",
+                    models.CharField(blank=True, max_length=50, verbose_name="办学许可证号"),
+                ),
+                (
+                    "licence_valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="许可证有效期至"),
+                ),
+                (
+                    "region_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="所在区划代码"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=40, verbose_name="联系人"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="联系电话"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "正常"), ("suspended", "暂停"), ("revoked", "撤销")],
+                        default="active",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="regions.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+                (
+                    "occupations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="institutions",
+                        to="training.occupation",
+                        verbose_name="核准职业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训机构',
-                'verbose_name_plural': '培训机构',
-                'ordering': ['name'],
+                "verbose_name": "培训机构",
+                "verbose_name_plural": "培训机构",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='证书编号')),
-                ('kind', models.CharField(choices=[('qualification', '国家职业资格证书'), ('skill_level', '职业技能等级证书'), ('special', '专项职业能力证书'), ('training', '培训合格证')], max_length=16, verbose_name='证书类型')),
-                ('level', models.PositiveSmallIntegerField(blank=True, choices=[(5, '五级/初级工'), (4, '四级/中级工'), (3, '三级/高级工'), (2, '二级/技师'), (1, '一级/高级技师')], null=True, verbose_name='等级')),
-                ('issuer', models.CharField(max_length=100, verbose_name='发证机构')),
-                ('issued_on', models.DateField(verbose_name='发证日期')),
-                ('village_code', models.CharField(db_index=True, max_length=12, verbose_name='持证人所在村代码')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='registry.person', verbose_name='持证人')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='certificates', to='training.enrolment')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='training.occupation', verbose_name='职业(工种)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="证书编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("qualification", "国家职业资格证书"),
+                            ("skill_level", "职业技能等级证书"),
+                            ("special", "专项职业能力证书"),
+                            ("training", "培训合格证"),
+                        ],
+                        max_length=16,
+                        verbose_name="证书类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (5, "五级/初级工"),
+                            (4, "四级/中级工"),
+                            (3, "三级/高级工"),
+                            (2, "二级/技师"),
+                            (1, "一级/高级技师"),
+                        ],
+                        null=True,
+                        verbose_name="等级",
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=100, verbose_name="发证机构")),
+                ("issued_on", models.DateField(verbose_name="发证日期")),
+                (
+                    "village_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="持证人所在村代码"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="registry.person",
+                        verbose_name="持证人",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="certificates",
+                        to="training.enrolment",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="training.occupation",
+                        verbose_name="职业(工种)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证书',
-                'verbose_name_plural': '证书',
-                'ordering': ['-issued_on'],
+                "verbose_name": "证书",
+                "verbose_name_plural": "证书",
+                "ordering": ["-issued_on"],
             },
         ),
         migrations.CreateModel(
-            name='Appraisal',
+            name="Appraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(5, '五级/初级工'), (4, '四级/中级工'), (3, '三级/高级工'), (2, '二级/技师'), (1, '一级/高级技师')], verbose_name='等级')),
-                ('appraised_on', models.DateField(verbose_name='鉴定日期')),
-                ('passed', models.BooleanField(verbose_name='通过')),
-                ('organisation', models.CharField(max_length=100, verbose_name='鉴定机构')),
-                ('village_code', models.CharField(db_index=True, max_length=12, verbose_name='所在村代码')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='registry.person')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='training.occupation', verbose_name='职业(工种)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "五级/初级工"),
+                            (4, "四级/中级工"),
+                            (3, "三级/高级工"),
+                            (2, "二级/技师"),
+                            (1, "一级/高级技师"),
+                        ],
+                        verbose_name="等级",
+                    ),
+                ),
+                ("appraised_on", models.DateField(verbose_name="鉴定日期")),
+                ("passed", models.BooleanField(verbose_name="通过")),
+                ("organisation", models.CharField(max_length=100, verbose_name="鉴定机构")),
+                (
+                    "village_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="所在村代码"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="training.occupation",
+                        verbose_name="职业(工种)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业技能鉴定',
-                'verbose_name_plural': '职业技能鉴定',
-                'ordering': ['-appraised_on'],
+                "verbose_name": "职业技能鉴定",
+                "verbose_name_plural": "职业技能鉴定",
+                "ordering": ["-appraised_on"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingClass',
+            name="TrainingClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='班级编号')),
-                ('level', models.PositiveSmallIntegerField(blank=True, choices=[(5, '五级/初级工'), (4, '四级/中级工'), (3, '三级/高级工'), (2, '二级/技师'), (1, '一级/高级技师')], null=True, verbose_name='等级')),
-                ('training_type', models.CharField(choices=[('employment', '就业技能培训'), ('entrepreneurship', '创业培训'), ('pre_job', '岗前培训'), ('apprenticeship', '企业新型学徒制'), ('upgrade', '岗位技能提升'), ('agriculture', '农业实用技术'), ('women', '居家妇女特色培训'), ('work_based', '以工代训')], max_length=20, verbose_name='培训类型')),
-                ('delivery_mode', models.CharField(choices=[('central', '集中办班'), ('to_village', '送培训下乡'), ('caravan', '培训大篷车'), ('mentor', '师带徒'), ('workshop', '扶贫车间'), ('online', '线上')], max_length=20, verbose_name='培训方式')),
-                ('place_code', models.CharField(db_index=True, max_length=12, verbose_name='培训地点区划代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='详细地址')),
-                ('start_date', models.DateField(verbose_name='开班日期')),
-                ('end_date', models.DateField(verbose_name='结业日期')),
-                ('theory_hours', models.PositiveSmallIntegerField(default=0, verbose_name='理论课时')),
-                ('practice_hours', models.PositiveSmallIntegerField(default=0, verbose_name='实操课时')),
-                ('safety_hours', models.PositiveSmallIntegerField(default=0, verbose_name='安全课时')),
-                ('capacity', models.PositiveSmallIntegerField(verbose_name='计划人数')),
-                ('teachers', models.CharField(blank=True, max_length=200, verbose_name='授课教师')),
-                ('project', models.CharField(blank=True, max_length=200, verbose_name='关联劳务输转或产业项目')),
-                ('status', models.CharField(choices=[('declared', '已申报'), ('approved', '审核通过'), ('rejected', '已退回'), ('running', '已开班'), ('completed', '已结业'), ('assessed', '考核完成')], default='declared', max_length=12, verbose_name='状态')),
-                ('review_note', models.TextField(blank=True, verbose_name='审核意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申报时间')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classes', to='training.institution', verbose_name='培训机构')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classes', to='training.occupation', verbose_name='职业(工种)')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='培训地点')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="班级编号")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (5, "五级/初级工"),
+                            (4, "四级/中级工"),
+                            (3, "三级/高级工"),
+                            (2, "二级/技师"),
+                            (1, "一级/高级技师"),
+                        ],
+                        null=True,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "training_type",
+                    models.CharField(
+                        choices=[
+                            ("employment", "就业技能培训"),
+                            ("entrepreneurship", "创业培训"),
+                            ("pre_job", "岗前培训"),
+                            ("apprenticeship", "企业新型学徒制"),
+                            ("upgrade", "岗位技能提升"),
+                            ("agriculture", "农业实用技术"),
+                            ("women", "居家妇女特色培训"),
+                            ("work_based", "以工代训"),
+                        ],
+                        max_length=20,
+                        verbose_name="培训类型",
+                    ),
+                ),
+                (
+                    "delivery_mode",
+                    models.CharField(
+                        choices=[
+                            ("central", "集中办班"),
+                            ("to_village", "送培训下乡"),
+                            ("caravan", "培训大篷车"),
+                            ("mentor", "师带徒"),
+                            ("workshop", "扶贫车间"),
+                            ("online", "线上"),
+                        ],
+                        max_length=20,
+                        verbose_name="培训方式",
+                    ),
+                ),
+                (
+                    "place_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="培训地点区划代码"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="详细地址")),
+                ("start_date", models.DateField(verbose_name="开班日期")),
+                ("end_date", models.DateField(verbose_name="结业日期")),
+                (
+                    "theory_hours",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="理论课时"),
+                ),
+                (
+                    "practice_hours",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="实操课时"),
+                ),
+                (
+                    "safety_hours",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="安全课时"),
+                ),
+                ("capacity", models.PositiveSmallIntegerField(verbose_name="计划人数")),
+                ("teachers", models.CharField(blank=True, max_length=200, verbose_name="授课教师")),
+                (
+                    "project",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="关联劳务输转或产业项目"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("declared", "已申报"),
+                            ("approved", "审核通过"),
+                            ("rejected", "已退回"),
+                            ("running", "已开班"),
+                            ("completed", "已结业"),
+                            ("assessed", "考核完成"),
+                        ],
+                        default="declared",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("review_note", models.TextField(blank=True, verbose_name="审核意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申报时间")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="classes",
+                        to="training.institution",
+                        verbose_name="培训机构",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="classes",
+                        to="training.occupation",
+                        verbose_name="职业(工种)",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="培训地点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训班',
-                'verbose_name_plural': '培训班',
-                'ordering': ['-start_date', 'code'],
+                "verbose_name": "培训班",
+                "verbose_name_plural": "培训班",
+                "ordering": ["-start_date", "code"],
             },
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='training_class',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='training.trainingclass', verbose_name='培训班'),
+            model_name="enrolment",
+            name="training_class",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enrolments",
+                to="training.trainingclass",
+                verbose_name="培训班",
+            ),
         ),
         migrations.CreateModel(
-            name='AttendanceSession',
+            name="AttendanceSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('seq', models.PositiveSmallIntegerField(default=1, verbose_name='节次')),
-                ('sign_in_method', models.CharField(choices=[('roster', '花名册签到'), ('photo', '拍照签到'), ('face', '人脸识别'), ('app', '手机应用'), ('import', '导入（按天计）')], default='roster', max_length=10, verbose_name='签到方式')),
-                ('training_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='training.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("seq", models.PositiveSmallIntegerField(default=1, verbose_name="节次")),
+                (
+                    "sign_in_method",
+                    models.CharField(
+                        choices=[
+                            ("roster", "花名册签到"),
+                            ("photo", "拍照签到"),
+                            ("face", "人脸识别"),
+                            ("app", "手机应用"),
+                            ("import", "导入（按天计）"),
+                        ],
+                        default="roster",
+                        max_length=10,
+                        verbose_name="签到方式",
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="training.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课次',
-                'verbose_name_plural': '课次',
-                'ordering': ['date', 'seq'],
+                "verbose_name": "课次",
+                "verbose_name_plural": "课次",
+                "ordering": ["date", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', '出勤'), ('absent', '缺勤'), ('leave', '请假')], max_length=8, verbose_name='出勤情况')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='training.attendancesession')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='training.enrolment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "出勤"), ("absent", "缺勤"), ("leave", "请假")],
+                        max_length=8,
+                        verbose_name="出勤情况",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="training.attendancesession",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="training.enrolment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考勤',
-                'verbose_name_plural': '考勤',
-                'constraints': [models.UniqueConstraint(fields=('session', 'enrolment'), name='one_record_per_session')],
+                "verbose_name": "考勤",
+                "verbose_name_plural": "考勤",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "enrolment"), name="one_record_per_session"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='trainingclass',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='class_dates_ordered'),
+            model_name="trainingclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="class_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('training_class', 'person'), name='one_enrolment_per_class'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("training_class", "person"), name="one_enrolment_per_class"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendancesession',
-            constraint=models.UniqueConstraint(fields=('training_class', 'date', 'seq'), name='one_session_per_slot'),
+            model_name="attendancesession",
+            constraint=models.UniqueConstraint(
+                fields=("training_class", "date", "seq"), name="one_session_per_slot"
+            ),
         ),
     ]

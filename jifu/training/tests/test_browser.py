@@ -16,7 +16,10 @@ from .fixtures_workflow import institution_for
 
 # Live-server tests commit for real and the database is flushed afterwards;
 # serialized rollback restores what migrations loaded (the occupation catalogue).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 RESULTS = Path(os.environ.get("JIFU_TEST_RESULTS", "test-results"))
 
 

@@ -17,6 +17,12 @@ class Command(JifuCommand):
             default="",
             help="县级区划代码，逗号分隔；默认 35 个深度贫困县 / comma-separated county codes; default the 35 deep-poverty counties",
         )
+        parser.add_argument(
+            "--enrolments",
+            type=int,
+            default=None,
+            help="培训人次，默认约每 8 人 1 人次 / training enrolments (default: about 1 per 8 persons)",
+        )
         parser.add_argument("--seed", type=int, default=2018, help="随机种子 / random seed (2018)")
         parser.add_argument(
             "--out", help="把生成的人员写成台账 CSV / also write the persons as a ledger CSV"
@@ -25,13 +31,19 @@ class Command(JifuCommand):
             "--no-users", action="store_true", help="不创建演示账号 / do not create demo logins"
         )
 
-    def handle(self, *args, persons, counties, seed, out, no_users, **options):
+    def handle(self, *args, persons, counties, seed, out, no_users, enrolments, **options):
         county_list = [c.strip() for c in counties.split(",") if c.strip()] or None
         if persons < 0:
             self.fail("人数不能为负数", "--persons must not be negative")
+        if enrolments is not None and enrolments < 0:
+            self.fail("培训人次不能为负数", "--enrolments must not be negative")
         try:
             result = demo.build(
-                persons=persons, counties=county_list, seed=seed, with_users=not no_users
+                persons=persons,
+                counties=county_list,
+                seed=seed,
+                with_users=not no_users,
+                enrolments=enrolments,
             )
         except demo.DemoDataError as exc:
             self.fail(exc.message_zh, exc.message_en)
@@ -41,6 +53,17 @@ class Command(JifuCommand):
         )
         for line in result.notes:
             self.stdout.write(line)
+        training = result.training
+        if training is not None and not training.skipped:
+            self.stdout.write(
+                bi(
+                    f"培训：机构 {training.institutions} 个，培训班 {training.classes} 个，学员 {training.enrolments} 人次，"
+                    f"考核 {training.assessments} 人，证书 {training.certificates} 本",
+                    f"training: {training.institutions} institutions, {training.classes} classes, "
+                    f"{training.enrolments} enrolments, {training.assessments} assessments, "
+                    f"{training.certificates} certificates",
+                )
+            )
         if out:
             path = Path(out)
             path.write_bytes(demo.ledger_bytes(result.data))
