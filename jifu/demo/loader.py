@@ -131,6 +131,33 @@ def _demo_users(data: generator.DemoData) -> list[tuple[str, str, str]]:
     return logins
 
 
+def _institution_login(data: generator.DemoData) -> list[tuple[str, str, str]]:
+    """A login for the demo county's first training institution (org roles come with their orgs)."""
+    from jifu.training.models import Institution
+
+    counties = sorted({v.county_code6 for v in data.villages})
+    county6 = "622926" if "622926" in counties else (counties[0] if counties else None)
+    institution = (
+        Institution.objects.filter(region_code__startswith=county6).order_by("credit_code").first()
+        if county6
+        else None
+    )
+    if institution is None:
+        return []
+    username = "demo_institution"
+    if not User.objects.filter(username=username).exists():
+        account_services.create_user(
+            actor=None,
+            username=username,
+            role=Role.INSTITUTION,
+            region=institution.region,
+            org_credit_code=institution.credit_code,
+            password=DEMO_PASSWORD,
+            full_name=f"演示{institution.name}",
+        )
+    return [(username, Role.INSTITUTION.label, institution.name)]
+
+
 def build(
     *,
     persons: int,
@@ -176,6 +203,8 @@ def build(
         f"registry: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
     result.training = training = training_data.build(data, seed=seed, enrolments=enrolments)
+    if with_users:
+        result.logins.extend(_institution_login(data))
     if training.skipped:
         result.notes.append(
             "培训：演示培训机构已存在，未重复生成 / training: the demo institutions exist already; nothing added"

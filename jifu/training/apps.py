@@ -12,7 +12,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from jifu.registry.views import HOUSEHOLD_TABS
 
-        from . import menu, roles  # noqa: F401 - permissions and menu
+        from . import home, menu, roles  # noqa: F401 - permissions, menu, home cards
         from .household import training_tab
 
         HOUSEHOLD_TABS.append(("training", _("培训"), "training/_household_tab.html", training_tab))

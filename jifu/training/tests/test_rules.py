@@ -199,3 +199,13 @@ def test_bad_levels(raw):
 def test_min_attendance_is_configurable(settings):
     settings.JIFU_MIN_ATTENDANCE = 0.5
     assert rules.min_attendance() == 0.5
+
+
+def test_home_work_lists(client, trained_world):
+    declare(trained_world)
+    client.force_login(trained_world.user(Role.COUNTY_HRSS))
+    cards = {str(c["label"]): c["value"] for c in client.get("/").context["cards"]}
+    assert cards["待审核培训班"] == 1
+    client.force_login(trained_world.user(Role.COUNTY_HRSS, "b"))
+    cards = {str(c["label"]): c["value"] for c in client.get("/").context["cards"]}
+    assert cards["待审核培训班"] == 0
