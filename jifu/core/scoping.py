@@ -8,6 +8,8 @@ map to a scope, and its queryset inherits ``restrict(user, action)``:
   length) is applied as ``startswith``.
 * ``scope_org_field`` — a lookup path holding the organisation's credit code, for
   institution, school and employer users, who are scoped by organisation.
+* ``scope_widen_to`` — optional level ("county"): township and village users
+  see such rows of their whole county (public business such as open classes).
 
 A user without the permission for the action, or outside both scopes, gets an
 empty queryset, so that views answer 404 for objects they may not see.
@@ -60,4 +62,9 @@ def apply_scope(queryset, user):
         return queryset.none()
     if user.scope_is_whole_deployment:
         return queryset
+    # Some rows are the business of the whole county (a class open to every
+    # village in it): a model can widen a narrower user's prefix to that level.
+    widen_to = getattr(model, "scope_widen_to", None)
+    if widen_to:
+        prefix = prefix[: LEVEL_PREFIX_LENGTH[widen_to]]
     return queryset.filter(**{f"{region_field}__startswith": prefix})

@@ -125,6 +125,10 @@ class PersonDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_reveal"] = self.request.user.has_perm("registry.reveal_person")
         ctx["guidance"] = self.object.guidance.all()[:20]
+        ctx["extra_sections"] = [
+            {"template": template, "data": provider(self.object, self.request.user)}
+            for template, provider in PERSON_SECTIONS
+        ]
         return ctx
 
 
@@ -185,6 +189,9 @@ class HouseholdDetailView(ObjectDetailView):
         ctx["can_edit"] = self.request.user.has_perm("registry.add_householdplan")
         return ctx
 
+
+# Sections later capabilities add to a person's page: (template, provider(person, user)).
+PERSON_SECTIONS: list[tuple] = []
 
 # Places later capabilities fill (training, employment, subsidies):
 # (key, label, template, provider(household, user) -> data for the template).

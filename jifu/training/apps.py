@@ -10,9 +10,10 @@ class TrainingConfig(AppConfig):
     verbose_name = "培训"
 
     def ready(self):
-        from jifu.registry.views import HOUSEHOLD_TABS
+        from jifu.registry.views import HOUSEHOLD_TABS, PERSON_SECTIONS
 
         from . import home, menu, roles  # noqa: F401 - permissions, menu, home cards
-        from .household import training_tab
+        from .household import person_section, training_tab
 
         HOUSEHOLD_TABS.append(("training", _("培训"), "training/_household_tab.html", training_tab))
+        PERSON_SECTIONS.append(("training/_person_section.html", person_section))

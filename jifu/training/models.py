@@ -81,6 +81,7 @@ class Institution(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_region_field = "region_code"
     scope_org_field = "credit_code"
+    scope_widen_to = "county"
 
     class Meta:
         ordering = ["name"]
@@ -135,6 +136,8 @@ class TrainingClass(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_region_field = "place_code"
     scope_org_field = "institution__credit_code"
+    # Villages and townships enrol their people in any class of their county.
+    scope_widen_to = "county"
 
     class Meta:
         ordering = ["-start_date", "code"]

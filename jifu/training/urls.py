@@ -21,6 +21,9 @@ urlpatterns = [
     path("classes/<int:pk>/finish/", views.FinishView.as_view(), name="class_finish"),
     path("classes/<int:pk>/enrol/", views.EnrolView.as_view(), name="class_enrol"),
     path("classes/<int:pk>/attendance/", views.AttendanceView.as_view(), name="class_attendance"),
+    path(
+        "classes/<int:pk>/enrol-person/", views.EnrolPersonView.as_view(), name="class_enrol_person"
+    ),
     path("enrolments/", views.EnrolmentListView.as_view(), name="enrolment_list"),
     path("enrolments/<int:pk>/assess/", views.AssessView.as_view(), name="enrolment_assess"),
     path(

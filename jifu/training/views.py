@@ -14,7 +14,7 @@ from jifu.regions import codes
 from jifu.regions.lookup import canonical_code
 from jifu.regions.models import Region
 
-from . import exporters, services
+from . import exporters, matching, services
 from .choices import ClassStatus, EnrolmentSource, EnrolmentStatus
 from .filtersets import (
     CertificateFilterSet,
@@ -131,8 +131,14 @@ class InstitutionCreateView(ObjectActionView):
 
 
 class ClassListView(ExportListMixin, ObjectListView):
-    queryset = TrainingClass.objects.select_related("occupation", "institution", "place").annotate(
-        enrolled_count=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN))
+    queryset = (
+        TrainingClass.objects.select_related("occupation", "institution", "place")
+        .annotate(
+            enrolled_count=Count(
+                "enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN)
+            )
+        )
+        .order_by("-start_date", "code")  # aggregation drops Meta.ordering
     )
     filterset_class = TrainingClassFilterSet
     table_class = TrainingClassTable
@@ -211,6 +217,15 @@ class ClassDetailView(ObjectDetailView):
         ctx["session_form"] = style_form(SessionForm(initial={"day": c.start_date}))
         ctx["reject_form"] = RejectForm()
         ctx["attendance_choices"] = [("present", "出勤"), ("absent", "缺勤"), ("leave", "请假")]
+        # 应培尽培 in practice: labourers of the area who want this occupation and lack it.
+        if user.has_perm("registry.view_person") and c.status in (
+            ClassStatus.APPROVED,
+            ClassStatus.RUNNING,
+        ):
+            ctx["matches"] = matching.labourers_for_class(c, user).select_related(
+                "household__village"
+            )[:50]
+            ctx["can_enrol_matches"] = user.has_perm("training.add_enrolment")
         return ctx
 
 
@@ -294,6 +309,21 @@ class EnrolView(ClassAction):
         )
         if person is None:
             raise ValidationError("实名库中没有此人，或姓名与身份证号码不符")
+        services.enrol(training_class, person, actor=request.user, source=_source_for(request.user))
+
+
+class EnrolPersonView(ClassAction):
+    """A village, township or county office enrols one of its own registry persons."""
+
+    permission = "training.add_enrolment"
+    done = _("已报名")
+
+    def run(self, training_class, request):
+        from jifu.registry.models import Person
+
+        person = get_object_or_404(
+            Person.objects.restrict(request.user), pk=request.POST.get("person")
+        )
         services.enrol(training_class, person, actor=request.user, source=_source_for(request.user))
 
 
