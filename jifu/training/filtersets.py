@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jifu.core.filters import BaseFilterSet, RegionPrefixFilter
 
 from .choices import ClassStatus, EnrolmentStatus, InstitutionKind, InstitutionStatus, TrainingType
-from .models import Certificate, Enrolment, Institution, Occupation, TrainingClass
+from .models import Appraisal, Certificate, Enrolment, Institution, Occupation, TrainingClass
 
 
 class OccupationFilterSet(BaseFilterSet):
@@ -84,3 +84,14 @@ class CertificateFilterSet(BaseFilterSet):
         return queryset.filter(
             Q(number__startswith=value.upper()) | Q(person__name__contains=value)
         )
+
+
+class AppraisalFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(
+        field_name="person__name", lookup_expr="contains", label=_("姓名")
+    )
+    region = RegionPrefixFilter(field_name="village_code")
+
+    class Meta:
+        model = Appraisal
+        fields = ["q", "passed", "region"]

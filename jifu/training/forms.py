@@ -103,3 +103,15 @@ class CertificateForm(forms.Form):
     )
     issuer = forms.CharField(label=_("发证机构"), max_length=100)
     issued_on = forms.DateField(label=_("发证日期"), widget=DateInput)
+
+
+class AppraisalForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号码"), max_length=20)
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    occupation = forms.ModelChoiceField(
+        label=_("职业(工种)"), queryset=Occupation.objects.filter(active=True)
+    )
+    level = forms.TypedChoiceField(label=_("等级"), choices=SkillLevel.choices, coerce=int)
+    on = forms.DateField(label=_("鉴定日期"), widget=DateInput)
+    passed = forms.BooleanField(label=_("鉴定通过"), required=False)
+    organisation = forms.CharField(label=_("鉴定机构"), max_length=100)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jifu.core.tables import BaseTable
 
-from .models import Certificate, Enrolment, Institution, Occupation, TrainingClass
+from .models import Appraisal, Certificate, Enrolment, Institution, Occupation, TrainingClass
 
 
 class OccupationTable(BaseTable):
@@ -107,3 +107,24 @@ class CertificateTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Certificate
         fields = ("number", "kind", "person", "occupation", "level", "issuer", "issued_on")
+
+
+class AppraisalTable(BaseTable):
+    person = tables.Column(verbose_name=_("姓名"), accessor="person__name")
+    id_number = tables.Column(
+        verbose_name=_("身份证号码"), accessor="person__id_number_masked", orderable=False
+    )
+    occupation = tables.Column(verbose_name=_("职业(工种)"), accessor="occupation__name")
+
+    class Meta(BaseTable.Meta):
+        model = Appraisal
+        fields = (
+            "person",
+            "id_number",
+            "occupation",
+            "level",
+            "appraised_on",
+            "passed",
+            "organisation",
+        )
+        empty_text = _("没有鉴定记录")

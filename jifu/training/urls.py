@@ -33,4 +33,6 @@ urlpatterns = [
     ),
     path("enrolments/<int:pk>/confirm/", views.ConfirmView.as_view(), name="enrolment_confirm"),
     path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
+    path("appraisals/", views.AppraisalListView.as_view(), name="appraisal_list"),
+    path("appraisals/add/", views.AppraisalCreateView.as_view(), name="appraisal_add"),
 ]

@@ -17,6 +17,7 @@ from jifu.regions.models import Region
 from . import exporters, matching, services
 from .choices import ClassStatus, EnrolmentSource, EnrolmentStatus
 from .filtersets import (
+    AppraisalFilterSet,
     CertificateFilterSet,
     EnrolmentFilterSet,
     InstitutionFilterSet,
@@ -24,6 +25,7 @@ from .filtersets import (
     TrainingClassFilterSet,
 )
 from .forms import (
+    AppraisalForm,
     AssessmentForm,
     CertificateForm,
     ClassForm,
@@ -32,8 +34,9 @@ from .forms import (
     RejectForm,
     SessionForm,
 )
-from .models import Certificate, Enrolment, Institution, Occupation, TrainingClass
+from .models import Appraisal, Certificate, Enrolment, Institution, Occupation, TrainingClass
 from .tables import (
+    AppraisalTable,
     CertificateTable,
     EnrolmentTable,
     InstitutionTable,
@@ -440,3 +443,52 @@ class CertificateListView(ObjectListView):
     table_class = CertificateTable
     title = _("证书")
     breadcrumbs = [TRAINING]
+
+
+class AppraisalListView(ObjectListView):
+    """职业技能鉴定 records of the people in the user's area."""
+
+    queryset = Appraisal.objects.select_related("person", "occupation")
+    filterset_class = AppraisalFilterSet
+    table_class = AppraisalTable
+    title = _("职业技能鉴定")
+    breadcrumbs = [TRAINING]
+    toolbar = [button(_("新增"), "training:appraisal_add", "training.add_appraisal", "plus")]
+
+
+class AppraisalCreateView(ObjectActionView):
+    """Record an appraisal for a registry person found by full ID number and name."""
+
+    queryset = Appraisal.objects.all()
+    action = "add"
+    form_class = AppraisalForm
+    title = _("登记职业技能鉴定")
+    breadcrumbs = [TRAINING, (_("职业技能鉴定"), reverse_lazy("training:appraisal_list"))]
+
+    def perform(self, form):
+        from jifu.core.idnumber import IdNumberError
+        from jifu.registry import services as registry_services
+        from jifu.registry.models import Person
+
+        data = form.cleaned_data
+        try:
+            person = registry_services.find_by_id_number(
+                data["id_number"], Person.objects.restrict(self.request.user)
+            )
+        except IdNumberError as exc:
+            raise ValidationError({"id_number": exc.message_zh}) from None
+        if person is None or person.name != data["name"].strip():
+            raise ValidationError("您管辖的实名库中没有此人，或姓名与身份证号码不符")
+        services.record_appraisal(
+            actor=self.request.user,
+            person=person,
+            occupation=data["occupation"],
+            level=data["level"],
+            on=data["on"],
+            passed=data["passed"],
+            organisation=data["organisation"],
+        )
+        return person
+
+    def get_success_url(self, result=None):
+        return str(reverse_lazy("training:appraisal_list"))

@@ -78,3 +78,31 @@ def test_institution_sees_only_its_own_classes(client, trained_world):
     assert client.get(theirs.get_absolute_url()).status_code == 404
     # And it may not approve its own class.
     assert client.post(f"/training/classes/{mine.pk}/approve/").status_code == 403
+
+
+def test_appraisal_is_recorded_for_a_registry_person(client, trained_world):
+    from jifu.registry.tests.factories import standard_rows
+    from jifu.training.models import Appraisal, Occupation
+
+    number = next(r["身份证号码"] for r in standard_rows() if r["姓名"] == "妥德")
+    occupation = Occupation.objects.get(code="6-31-01-03")
+    client.force_login(trained_world.user(Role.COUNTY_HRSS))
+    form = {
+        "id_number": number,
+        "name": "妥德",
+        "occupation": occupation.pk,
+        "level": 4,
+        "on": "2019-10-10",
+        "passed": "on",
+        "organisation": "临夏州职业技能鉴定所",
+    }
+    assert client.post("/training/appraisals/add/", form).status_code == 302
+    appraisal = Appraisal.objects.get()
+    assert (appraisal.person.name, appraisal.level, appraisal.passed) == ("妥德", 4, True)
+    # A name that does not match, or a person of another county, is refused.
+    response = client.post("/training/appraisals/add/", {**form, "name": "妥武"})
+    assert "没有此人" in response.content.decode()
+    wang = next(r["身份证号码"] for r in standard_rows() if r["姓名"] == "王永")
+    response = client.post("/training/appraisals/add/", {**form, "id_number": wang, "name": "王永"})
+    assert "没有此人" in response.content.decode() and Appraisal.objects.count() == 1
+    assert "妥德" in client.get("/training/appraisals/").content.decode()
