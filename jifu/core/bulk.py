@@ -13,13 +13,30 @@ from django.db import connection, models
 
 
 def _converter(field):
+    """A function preparing one field's values, or None where the driver takes them as they are."""
+    ops = connection.ops  # resolved once: the connection proxy is a thread-local lookup
     if isinstance(field, models.DateTimeField):
-        return lambda v: None if v is None else connection.ops.adapt_datetimefield_value(v)
-    if isinstance(field, models.DateField):
-        return lambda v: None if v is None else connection.ops.adapt_datefield_value(v)
-    if isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
-        return lambda v: None if v is None else str(Decimal(v))
-    return None
+        adapt = ops.adapt_datetimefield_value
+    elif isinstance(field, models.DateField):
+        adapt = ops.adapt_datefield_value
+    elif isinstance(field, models.DecimalField) and connection.vendor == "sqlite":
+        adapt = lambda v: str(Decimal(v))  # noqa: E731
+    else:
+        return None
+    seen: dict = {}  # a batch repeats the same timestamps and dates
+
+    def convert(value):
+        if value is None:
+            return None
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) > 10000:
+                seen.clear()
+            seen[value] = result = adapt(value)
+            return result
+
+    return convert
 
 
 def insert_rows(model, objs, fields: list[str]) -> int:
