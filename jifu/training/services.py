@@ -5,7 +5,7 @@ from datetime import date
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import F
 
 from jifu.audit import services as audit
 from jifu.regions.models import Region
@@ -334,15 +334,6 @@ def withdraw(enrolment: Enrolment, *, actor, reason: str = "") -> Enrolment:
 # --- attendance, assessment, certificates ------------------------------------------------
 
 
-def refresh_attendance(enrolments) -> None:
-    """Recount each enrolment's sessions from its attendance records."""
-    for e in Enrolment.objects.filter(pk__in=[x.pk for x in enrolments]).annotate(
-        present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-        total=Count("attendance"),
-    ):
-        Enrolment.objects.filter(pk=e.pk).update(sessions_present=e.present, sessions_total=e.total)
-
-
 @transaction.atomic
 def record_session(
     training_class: TrainingClass,
@@ -373,13 +364,24 @@ def record_session(
     session, _ = AttendanceSession.objects.update_or_create(
         training_class=training_class, date=day, seq=seq, defaults={"sign_in_method": method}
     )
+    # Counters move by the change this session makes, so that day counts an
+    # import brought in (sessions without records) are kept, not recounted away.
+    previous = dict(
+        Attendance.objects.filter(session=session).values_list("enrolment_id", "status")
+    )
     for enrolment_id, enrolment in enrolments.items():
+        status = statuses.get(enrolment_id, AttendanceStatus.ABSENT)
+        before = previous.get(enrolment_id)
         Attendance.objects.update_or_create(
-            session=session,
-            enrolment=enrolment,
-            defaults={"status": statuses.get(enrolment_id, AttendanceStatus.ABSENT)},
+            session=session, enrolment=enrolment, defaults={"status": status}
         )
-    refresh_attendance(enrolments.values())
+        present_delta = (status == AttendanceStatus.PRESENT) - (before == AttendanceStatus.PRESENT)
+        total_delta = 0 if before is not None else 1
+        if present_delta or total_delta:
+            Enrolment.objects.filter(pk=enrolment_id).update(
+                sessions_present=F("sessions_present") + present_delta,
+                sessions_total=F("sessions_total") + total_delta,
+            )
     audit.record(
         "update",
         actor=actor,
