@@ -187,6 +187,9 @@ class Enrolment(models.Model):
     )
     source = models.CharField(_("报名渠道"), max_length=12, choices=EnrolmentSource.choices)
     enrolled_on = models.DateField(_("报名日期"))
+    # The phone an online applicant gave (to call back about the application).
+    applicant_phone_enc = models.TextField(_("报名联系电话（密文）"), blank=True)
+    applicant_phone_masked = models.CharField(_("报名联系电话"), max_length=20, blank=True)
     sessions_present = models.PositiveSmallIntegerField(_("出勤次数"), default=0)
     sessions_total = models.PositiveSmallIntegerField(_("应出勤次数"), default=0)
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from jifu.audit import services as audit
+from jifu.core import crypto
 from jifu.regions.models import Region
 from jifu.registry import services as registry_services
 from jifu.registry.models import Person
@@ -32,6 +33,7 @@ from .models import (
     TrainingClass,
 )
 
+APPLICANT_PHONE = "enrolment.applicant_phone"  # encryption context of the column
 FIND_LIMIT_PER_HOUR = 300  # ID-number look-ups an institution user may make per hour
 
 
@@ -279,6 +281,7 @@ def apply_public(
         return None
     if training_class.status not in (ClassStatus.APPROVED, ClassStatus.RUNNING):
         return None
+    phone = phone.strip()
     enrolment, created = Enrolment.objects.get_or_create(
         training_class=training_class,
         person=person,
@@ -287,6 +290,8 @@ def apply_public(
             "source": EnrolmentSource.PUBLIC,
             "enrolled_on": date.today(),
             "status": EnrolmentStatus.APPLIED,
+            "applicant_phone_enc": crypto.encrypt(phone, context=APPLICANT_PHONE) if phone else "",
+            "applicant_phone_masked": crypto.mask_phone(phone) if phone else "",
         },
     )
     if created:

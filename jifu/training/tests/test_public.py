@@ -152,6 +152,12 @@ def test_application_of_a_registry_person_waits_for_the_village(client, open_wor
     )
     page = client.get(response["Location"]).content.decode()
     assert RECEIVED in page and number not in page
+    # The phone given is kept for the call-back: encrypted, shown masked.
+    assert enrolment.applicant_phone_masked == "138****5678"
+    assert "13812345678" not in enrolment.applicant_phone_enc
+    from jifu.core import crypto
+
+    assert crypto.decrypt(enrolment.applicant_phone_enc, context="enrolment.applicant_phone") == "13812345678"
 
 
 def test_the_answer_does_not_reveal_registry_membership(client, open_world):

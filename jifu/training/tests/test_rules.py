@@ -213,13 +213,19 @@ def test_home_work_lists(client, trained_world):
 
 def test_recorded_sessions_add_to_imported_day_counts(approved_class, trained_world):
     """An enrolment imported with 5 of 6 days keeps them when sessions are recorded later."""
-    enrolment = services.enrol(approved_class, Person.objects.get(name="马文"), actor=None, source="import")
+    enrolment = services.enrol(
+        approved_class, Person.objects.get(name="马文"), actor=None, source="import"
+    )
     Enrolment.objects.filter(pk=enrolment.pk).update(sessions_present=5, sessions_total=6)
     services.open_class(approved_class, actor=None)
-    services.record_session(approved_class, actor=None, day=date(2030, 3, 2), statuses={enrolment.pk: "present"})
+    services.record_session(
+        approved_class, actor=None, day=date(2030, 3, 2), statuses={enrolment.pk: "present"}
+    )
     enrolment.refresh_from_db()
     assert (enrolment.sessions_present, enrolment.sessions_total) == (6, 7)
     # Correcting the same session changes the counts once, not twice.
-    services.record_session(approved_class, actor=None, day=date(2030, 3, 2), statuses={enrolment.pk: "absent"})
+    services.record_session(
+        approved_class, actor=None, day=date(2030, 3, 2), statuses={enrolment.pk: "absent"}
+    )
     enrolment.refresh_from_db()
     assert (enrolment.sessions_present, enrolment.sessions_total) == (5, 7)
