@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/jifu?options=-c%20synchronous_commi
 VENDOR := jifu/static/vendor
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install assets messages demo serve test test-sqlite test-postgres lint system-deps clean
+.PHONY: install assets messages demo serve test test-sqlite test-postgres lint system-deps clean bench-import
 
 install: $(VENV)/.installed $(VENDOR)/.copied messages
 
@@ -39,7 +39,7 @@ demo: install
 	mkdir -p var
 	$(BIN)/jifu migrate --noinput
 	$(BIN)/jifu regions load
-	$(BIN)/jifu demo-data --persons 3000
+	$(BIN)/jifu demo-data --persons 10000
 	@echo "后台任务与网站启动中 / starting the task worker and the web site: http://127.0.0.1:8000/"
 	$(BIN)/jifu worker & trap 'kill $$!' EXIT INT TERM; $(BIN)/jifu serve --port 8000
 
@@ -66,6 +66,15 @@ test-postgres:
 	else \
 		echo "跳过 PostgreSQL：无法连接 / skipping PostgreSQL: not reachable"; \
 	fi
+
+# Import benchmark (bench/README.md): jifu vs the calamine+COPY floor and pandas, on
+# PostgreSQL and SQLite. Not part of `make test` or .ci/run. ROWS=20000 for a quick look;
+# BENCH_ARGS passes more options (--db sqlite, --only jifu, --skip-pandas-default …).
+ROWS ?= 1000000
+BENCH_ARGS ?=
+bench-import: $(VENV)/.installed
+	$(BIN)/pip install -q -r bench/requirements.txt
+	$(BIN)/python -m bench.import_bench --rows $(ROWS) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
