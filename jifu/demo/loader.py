@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 
 from jifu.accounts import services as account_services
 from jifu.accounts.models import User
@@ -137,8 +138,12 @@ def _institution_login(data: generator.DemoData) -> list[tuple[str, str, str]]:
 
     counties = sorted({v.county_code6 for v in data.villages})
     county6 = "622926" if "622926" in counties else (counties[0] if counties else None)
+    # The institution with the most classes, so that its demo login has work to show.
     institution = (
-        Institution.objects.filter(region_code__startswith=county6).order_by("credit_code").first()
+        Institution.objects.filter(region_code__startswith=county6)
+        .annotate(n=Count("classes"))
+        .order_by("-n", "credit_code")
+        .first()
         if county6
         else None
     )
