@@ -55,6 +55,21 @@ def _hashed_fields(event: AuditEvent) -> dict:
     }
 
 
+def _region_of(obj) -> str:
+    """The region an object's event is filed under: its own scope code.
+
+    A model whose scope is a plain field (``village_code``) needs nothing more;
+    one scoped through a relation defines ``audit_region_code``.
+    """
+    explicit = getattr(obj, "audit_region_code", None)
+    if explicit is not None:
+        return explicit or ""
+    field = getattr(obj, "scope_region_field", None)
+    if field and "__" not in field:
+        return getattr(obj, field, "") or ""
+    return ""
+
+
 def record(
     action: str,
     *,
@@ -76,7 +91,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-        region_code = region_code or (getattr(obj, "audit_region_code", "") or "")
+        region_code = region_code or _region_of(obj)
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_username = actor.get_username()
         if not region_code and getattr(actor, "region_id", None):

@@ -55,7 +55,3 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("registry:import_detail", args=[self.pk])
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.scope_code

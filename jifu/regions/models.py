@@ -79,10 +79,6 @@ class Region(models.Model):
     def is_deep_poverty(self) -> bool:
         return self.poverty_category in DEEP_POVERTY_CATEGORIES
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.code
-
     def ancestors(self) -> list["Region"]:
         """Province first, this region's parent last (one query)."""
         codes_above = []

@@ -83,10 +83,6 @@ class Household(models.Model):
     def get_absolute_url(self):
         return reverse("registry:household_detail", args=[self.pk])
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
-
     def status_on(self, day: date) -> str | None:
         """The poverty status the household had on ``day`` (None if unknown then)."""
         period = (
@@ -219,10 +215,6 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("registry:person_detail", args=[self.pk])
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
-
     def age_on(self, day: date | None = None) -> int:
         day = day or date.today()
         return (
@@ -277,10 +269,6 @@ class HouseholdPlan(models.Model):
     def get_absolute_url(self):
         return self.household.get_absolute_url()
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
-
 
 class GuidanceRecord(models.Model):
     """职业指导: career guidance given to a person."""
@@ -308,10 +296,6 @@ class GuidanceRecord(models.Model):
 
     def get_absolute_url(self):
         return self.person.household.get_absolute_url()
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
 
 
 class OutreachEvent(models.Model):
@@ -341,7 +325,3 @@ class OutreachEvent(models.Model):
 
     def get_absolute_url(self):
         return reverse("registry:outreach_list")
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region_code

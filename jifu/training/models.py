@@ -94,10 +94,6 @@ class Institution(models.Model):
     def get_absolute_url(self):
         return reverse("training:institution_detail", args=[self.pk])
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.region_code
-
 
 class TrainingClass(models.Model):
     """One class (培训班) and its workflow: 申报 → 审核 → 开班 → 结业 → 考核完成."""
@@ -156,10 +152,6 @@ class TrainingClass(models.Model):
         return reverse("training:class_detail", args=[self.pk])
 
     @property
-    def audit_region_code(self) -> str:
-        return self.place_code
-
-    @property
     def total_hours(self) -> int:
         return self.theory_hours + self.practice_hours + self.safety_hours
 
@@ -212,10 +204,6 @@ class Enrolment(models.Model):
 
     def get_absolute_url(self):
         return self.training_class.get_absolute_url()
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
 
     @property
     def attendance_rate(self) -> float | None:
@@ -322,10 +310,6 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.number
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.village_code
 
 
 class Appraisal(models.Model):

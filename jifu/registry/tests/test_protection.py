@@ -48,6 +48,7 @@ def test_county_office_reveals_and_it_is_audited(client, people):
     assert response.status_code == 200 and number in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     event = AuditEvent.objects.filter(action="reveal", actor=user, object_id=str(ma.pk)).get()
+    assert event.region_code == ma.village_code  # filed under the object's own scope
     assert number not in str(event.before) + str(event.after) + event.message
 
 

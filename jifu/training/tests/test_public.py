@@ -157,7 +157,10 @@ def test_application_of_a_registry_person_waits_for_the_village(client, open_wor
     assert "13812345678" not in enrolment.applicant_phone_enc
     from jifu.core import crypto
 
-    assert crypto.decrypt(enrolment.applicant_phone_enc, context="enrolment.applicant_phone") == "13812345678"
+    assert (
+        crypto.decrypt(enrolment.applicant_phone_enc, context="enrolment.applicant_phone")
+        == "13812345678"
+    )
 
 
 def test_the_answer_does_not_reveal_registry_membership(client, open_world):
