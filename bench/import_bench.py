@@ -117,6 +117,9 @@ def rss_mib() -> float:
 
 def emit(result: dict) -> None:
     result["peak_mib"] = round(peak_mib(), 1)
+    # Other work on the machine skews the times: the 1-minute load at the end shows it
+    # (this process and the database server alone make about 1-1.5).
+    result["load_1min"] = round(os.getloadavg()[0], 2)
     print(MARK + json.dumps(result, ensure_ascii=False), flush=True)
 
 
@@ -449,6 +452,9 @@ def table(db: str, results: list[dict], args) -> str:
             f"{r['peak_mib']:,.0f} | {ratio} |"
         )
     lines += ["", *dict.fromkeys(notes)]
+    if all("load_1min" in r for r in results):
+        loads = ", ".join(f"{r['name']} {r['load_1min']:.1f}" for r in results)
+        lines.append(f"1-minute load average at the end of each run (about 1–1.5 is ours): {loads}")
     jifu = next((r for r in results if r["name"] == "jifu"), None)
     if jifu is None:
         return "\n".join(lines)
