@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jifu.accounts",
     "jifu.registry",
     "jifu.training",
+    "jifu.employment",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,13 @@ CACHES = {
 JIFU_DATA_KEY = os.environ.get("JIFU_DATA_KEY", "")
 # Share of sessions a trainee must attend to sit the completion assessment.
 JIFU_MIN_ATTENDANCE = float(os.environ.get("JIFU_MIN_ATTENDANCE", "0.7"))
+# Employment: a monthly follow-up is overdue this many days after its due date;
+# a placement counts as an outcome of training when it starts within this many
+# days of the class's end (183: six months); a start-up employing this many poor labourers makes
+# its founder an entrepreneurship leader (创业带头人).
+JIFU_FOLLOWUP_GRACE_DAYS = env_int("JIFU_FOLLOWUP_GRACE_DAYS", 10)
+JIFU_OUTCOME_DAYS = env_int("JIFU_OUTCOME_DAYS", 183)
+JIFU_LEADER_MIN_POOR_JOBS = env_int("JIFU_LEADER_MIN_POOR_JOBS", 3)
 JIFU_CIPHER = os.environ.get("JIFU_CIPHER", "sm4")  # "sm4" (国密, what 密评 expects) or "aes"
 # Blind indexes use this key version for good; pinned so that removing an old key fails loudly.
 JIFU_INDEX_KEY_VERSION = env_int("JIFU_INDEX_KEY_VERSION", 1)

@@ -8,6 +8,7 @@ map to a scope, and its queryset inherits ``restrict(user, action)``:
   length) is applied as ``startswith``.
 * ``scope_org_field`` — a lookup path holding the organisation's credit code, for
   institution, school and employer users, who are scoped by organisation.
+  A tuple of paths means the row belongs to each of those organisations.
 * ``scope_widen_to`` — optional level ("county"): township and village users
   see such rows of their whole county (public business such as open classes).
 
@@ -54,7 +55,13 @@ def apply_scope(queryset, user):
     if user.is_org_user and org_field:
         if not user.org_credit_code:
             return queryset.none()
-        return queryset.filter(**{org_field: user.org_credit_code})
+        # A row may belong to several organisations (a placement: its employer
+        # and the institution whose class led to it); any one of them sees it.
+        paths = (org_field,) if isinstance(org_field, str) else org_field
+        match = models.Q()
+        for path in paths:
+            match |= models.Q(**{path: user.org_credit_code})
+        return queryset.filter(match)
     if region_field is None:
         return queryset.none()
     prefix = user.scope_prefix

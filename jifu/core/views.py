@@ -23,6 +23,27 @@ def button(label, url_name: str, permission: str, icon: str = "plus") -> dict:
     return {"label": label, "url": reverse_lazy(url_name), "permission": permission, "icon": icon}
 
 
+def messages_of(exc: ValidationError) -> list[str]:
+    """Every message of a service's ValidationError, whatever its shape."""
+    return [m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms]
+
+
+class ExportListMixin:
+    """``?export=xlsx|csv``: the filtered list as a ledger (the builder audits it)."""
+
+    ledger_builder = None
+
+    def render_to_response(self, context, **kwargs):
+        from . import exporting
+
+        exports = {"xlsx": exporting.xlsx_response, "csv": exporting.csv_response}
+        fmt = self.request.GET.get("export")
+        if fmt not in exports or type(self).ledger_builder is None:
+            return super().render_to_response(context, **kwargs)
+        ledger = type(self).ledger_builder(self.object_list, actor=self.request.user)
+        return exports[fmt](ledger, f"{ledger.title}.{fmt}")
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Restrict ``queryset`` to the user's scope for ``action``.
 

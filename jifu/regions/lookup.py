@@ -22,3 +22,13 @@ def resolve(raw, queryset=None) -> Region:
     """
     queryset = Region.objects.all() if queryset is None else queryset
     return queryset.get(code=canonical_code(raw))
+
+
+def region_in_scope(user, raw, field: str = "region") -> Region:
+    """The region a form names, if the user may work in it; else a form error on ``field``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return Region.objects.restrict(user).get(code=canonical_code(raw))
+    except (codes.RegionCodeError, Region.DoesNotExist):
+        raise ValidationError({field: "区划不存在或不在您的管辖范围内"}) from None

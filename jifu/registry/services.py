@@ -82,6 +82,38 @@ def find_by_id_number(raw: str, queryset=None) -> Person | None:
     return queryset.filter(id_number_bidx=id_number_index(raw)).first()
 
 
+FIND_LIMIT_PER_HOUR = 300  # ID-number look-ups an organisation user may make per hour
+
+
+def find_for_organisation(*, actor, id_number: str, name: str, purpose: str) -> Person | None:
+    """An organisation (institution, employer) finds a person only by full ID number and name.
+
+    Rate-limited per user and audited, so that the registry cannot be scanned
+    through an organisation's account. The caller checks its own permission.
+    """
+    from django.core.cache import cache
+
+    key = f"jifu:find_person:{actor.pk}"
+    count = cache.get_or_set(key, 0, timeout=3600)
+    if count >= FIND_LIMIT_PER_HOUR:
+        raise ValidationError("查询过于频繁，请稍后再试")
+    cache.incr(key)
+    try:
+        person = find_by_id_number(id_number)
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": exc.message_zh}) from None
+    found = person is not None and person.name == name.strip()
+    with transaction.atomic():
+        audit.record(
+            "reveal",
+            actor=actor,
+            object_type="registry.person",
+            object_id=str(person.pk) if found else "",
+            message=f"{purpose}按身份证号码和姓名查找人员：" + ("找到" if found else "未找到"),
+        )
+    return person if found else None
+
+
 def initial_status_periods(
     status: str, exit_year: int | None, today: date
 ) -> list[tuple[str, date, date | None]]:
@@ -208,6 +240,46 @@ def set_person_status(person: Person, status: str, on: date, *, actor) -> Person
         before=before,
         after={"status": status, "status_date": on},
     )
+    return person
+
+
+@transaction.atomic
+def set_employment(
+    person: Person,
+    *,
+    actor,
+    status: str,
+    place: str = "",
+    employer: str = "",
+    monthly_income=None,
+    message: str = "",
+) -> Person:
+    """就业状态: the one way other apps change whether a person is employed.
+
+    The five lists are live filters over these fields, so a placement recorded
+    here moves the person from 未就业 to 已就业 at once.
+    """
+    from .choices import EmploymentPlace, EmploymentStatus
+
+    if status not in EmploymentStatus.values:
+        raise ValidationError({"employment_status": f"未知的就业状态“{status}”"})
+    if place not in EmploymentPlace.values:
+        raise ValidationError({"employment_place": f"未知的就业地点“{place}”"})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    fields = ("employment_status", "employment_place", "employer", "monthly_income")
+    before = {f: getattr(person, f) for f in fields}
+    after = {
+        "employment_status": status,
+        "employment_place": place,
+        "employer": employer[:100],
+        "monthly_income": monthly_income,
+    }
+    if before == after:
+        return person
+    for field, value in after.items():
+        setattr(person, field, value)
+    person.save(update_fields=[*fields, "updated_at"])
+    audit.record("update", actor=actor, obj=person, before=before, after=after, message=message)
     return person
 
 

@@ -18,6 +18,12 @@ class TrainingConfig(AppConfig):
         HOUSEHOLD_TABS.append(("training", _("培训"), "training/_household_tab.html", training_tab))
         PERSON_SECTIONS.append(("training/_person_section.html", person_section))
 
+        from jifu.registry.services import RELOCATION_HOOKS
+
+        from .services import move_with_household
+
+        RELOCATION_HOOKS.append(move_with_household)
+
         from jifu.core.crypto import register_encrypted
 
         register_encrypted("training.Enrolment", "applicant_phone_enc", "enrolment.applicant_phone")

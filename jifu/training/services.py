@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -34,7 +33,6 @@ from .models import (
 )
 
 APPLICANT_PHONE = "enrolment.applicant_phone"  # encryption context of the column
-FIND_LIMIT_PER_HOUR = 300  # ID-number look-ups an institution user may make per hour
 
 
 def _refuse(field: str | None, message: str):
@@ -234,33 +232,12 @@ def enrol(
 
 
 def find_person(*, actor, id_number: str, name: str) -> Person | None:
-    """An institution finds a registry person only by full ID number and name together.
-
-    Rate-limited per user and audited, so that the registry cannot be scanned.
-    """
+    """An institution finds a registry person only by full ID number and name together."""
     if not actor.has_perm("training.find_person"):
         raise PermissionDenied
-    key = f"jifu:find_person:{actor.pk}"
-    count = cache.get_or_set(key, 0, timeout=3600)
-    if count >= FIND_LIMIT_PER_HOUR:
-        _refuse(None, "查询过于频繁，请稍后再试")
-    cache.incr(key)
-    from jifu.core.idnumber import IdNumberError
-
-    try:
-        person = registry_services.find_by_id_number(id_number)
-    except IdNumberError as exc:
-        _refuse("id_number", exc.message_zh)
-    found = person is not None and person.name == name.strip()
-    with transaction.atomic():
-        audit.record(
-            "reveal",
-            actor=actor,
-            object_type="registry.person",
-            object_id=str(person.pk) if found else "",
-            message="机构按身份证号码和姓名查找学员：" + ("找到" if found else "未找到"),
-        )
-    return person if found else None
+    return registry_services.find_for_organisation(
+        actor=actor, id_number=id_number, name=name, purpose="机构"
+    )
 
 
 @transaction.atomic
@@ -508,3 +485,15 @@ def record_appraisal(
         after={"occupation": occupation.code, "level": level, "passed": passed},
     )
     return appraisal
+
+
+def move_with_household(household, old_code: str, new_code: str) -> dict:
+    """易地扶贫搬迁: a relocated household's trainings, certificates and appraisals follow it."""
+    return {
+        label: model.objects.filter(person__household=household).update(village_code=new_code)
+        for label, model in (
+            ("enrolments", Enrolment),
+            ("certificates", Certificate),
+            ("appraisals", Appraisal),
+        )
+    }

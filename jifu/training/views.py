@@ -7,11 +7,17 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from jifu.core import exporting
 from jifu.core.filters import style_form
-from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, button
+from jifu.core.views import (
+    ExportListMixin,
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectListView,
+    button,
+    messages_of,
+)
 from jifu.regions import codes
-from jifu.regions.lookup import canonical_code
+from jifu.regions.lookup import canonical_code, region_in_scope
 from jifu.regions.models import Region
 
 from . import exporters, matching, services
@@ -46,18 +52,6 @@ from .tables import (
 
 TRAINING = (_("培训"), None)
 CLASSES = (_("培训班"), reverse_lazy("training:class_list"))
-EXPORTS = {"xlsx": exporting.xlsx_response, "csv": exporting.csv_response}
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    return [m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms]
-
-
-def _region_in_scope(user, raw) -> Region:
-    try:
-        return Region.objects.restrict(user).get(code=canonical_code(raw))
-    except (codes.RegionCodeError, Region.DoesNotExist):
-        raise ValidationError({"region": "区划不存在或不在您的管辖范围内"}) from None
 
 
 def _source_for(user) -> str:
@@ -68,17 +62,14 @@ def _source_for(user) -> str:
     }.get(user.role, EnrolmentSource.COUNTY)
 
 
-class ExportListMixin:
-    """``?export=xlsx|csv``: the filtered list as a ledger (audited)."""
+# Sections later capabilities add to a class's and an institution's page
+# (employment shows where the trainees went): (template, provider(obj, user)).
+CLASS_SECTIONS: list[tuple] = []
+INSTITUTION_SECTIONS: list[tuple] = []
 
-    ledger_builder = None
 
-    def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("export")
-        if fmt not in EXPORTS:
-            return super().render_to_response(context, **kwargs)
-        ledger = type(self).ledger_builder(self.object_list, actor=self.request.user)
-        return EXPORTS[fmt](ledger, f"{ledger.title}.{fmt}")
+def _sections(hooks, obj, user) -> list[dict]:
+    return [{"template": template, "data": provider(obj, user)} for template, provider in hooks]
 
 
 class OccupationListView(ObjectListView):
@@ -114,6 +105,7 @@ class InstitutionDetailView(ObjectDetailView):
             request=self.request,
             exclude=("institution",),
         )
+        ctx["extra_sections"] = _sections(INSTITUTION_SECTIONS, self.object, self.request.user)
         return ctx
 
 
@@ -126,7 +118,7 @@ class InstitutionCreateView(ObjectActionView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        region = _region_in_scope(self.request.user, data.pop("region"))
+        region = region_in_scope(self.request.user, data.pop("region"))
         occupations = list(data.pop("occupations"))
         return services.save_institution(
             actor=self.request.user, region=region, occupations=occupations, **data
@@ -229,6 +221,7 @@ class ClassDetailView(ObjectDetailView):
                 "household__village"
             )[:50]
             ctx["can_enrol_matches"] = user.has_perm("training.add_enrolment")
+        ctx["extra_sections"] = _sections(CLASS_SECTIONS, c, user)
         return ctx
 
 
@@ -252,7 +245,7 @@ class ClassAction(LoginRequiredMixin, View):
             self.run(training_class, request)
             messages.success(request, self.done)
         except ValidationError as exc:
-            for message in _messages_of(exc):
+            for message in messages_of(exc):
                 messages.error(request, message)
         return redirect(training_class.get_absolute_url())
 
@@ -337,7 +330,7 @@ class AttendanceView(ClassAction):
     def run(self, training_class, request):
         form = SessionForm(request.POST)
         if not form.is_valid():
-            raise ValidationError(_messages_of(ValidationError(form.errors)) or "考勤信息不完整")
+            raise ValidationError(messages_of(ValidationError(form.errors)) or "考勤信息不完整")
         statuses = {
             int(key.removeprefix("status_")): value
             for key, value in request.POST.items()
@@ -432,7 +425,7 @@ class ConfirmView(LoginRequiredMixin, View):
             services.confirm_application(enrolment, actor=request.user)
             messages.success(request, _("已确认报名"))
         except ValidationError as exc:
-            for message in _messages_of(exc):
+            for message in messages_of(exc):
                 messages.error(request, message)
         return redirect(request.POST.get("next") or enrolment.training_class.get_absolute_url())
 
