@@ -6,6 +6,14 @@ from rest_framework.routers import DefaultRouter
 
 from jifu.accounts.api.views import ObtainTokenView, UserViewSet
 from jifu.audit.api.views import AuditEventViewSet
+from jifu.employment.api.views import (
+    EmployerViewSet,
+    FollowUpViewSet,
+    JobPostViewSet,
+    LabourExportProgramViewSet,
+    PlacementViewSet,
+    StartupViewSet,
+)
 from jifu.regions.api.views import RegionViewSet
 from jifu.registry.api.views import HouseholdViewSet, PersonViewSet
 from jifu.training.api.views import (
@@ -27,6 +35,14 @@ router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("classes", TrainingClassViewSet, basename="trainingclass")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
 router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register(
+    "labour-export-programs", LabourExportProgramViewSet, basename="labourexportprogram"
+)
+router.register("jobs", JobPostViewSet, basename="jobpost")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("follow-ups", FollowUpViewSet, basename="followup")
+router.register("startups", StartupViewSet, basename="startup")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

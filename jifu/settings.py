@@ -180,7 +180,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能扶贫行动管理信息系统 — skills-based poverty-alleviation MIS",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"SkillLevelEnum": "jifu.training.choices.SkillLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "SkillLevelEnum": "jifu.training.choices.SkillLevel",
+        # One place-of-work dictionary for persons, placements and job posts.
+        "EmploymentPlaceEnum": "jifu.registry.choices.EmploymentPlace",
+    },
     # Swagger UI is served from the package, not a CDN: government networks are closed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jifu.core.widgets import DateInput
 from jifu.training.models import Occupation
 
 from .choices import (
@@ -15,10 +16,6 @@ from .choices import (
 PLACES = [c for c in EmploymentPlace.choices if c[0]]
 REASONS = [c for c in LeaveReason.choices if c[0]]
 YES_NO = [("yes", _("是")), ("no", _("否"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class MonthInput(forms.DateInput):
@@ -120,9 +117,7 @@ class EndPlacementForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("回访日期"), widget=DateInput)
-    still_employed = forms.ChoiceField(
-        label=_("仍在岗"), choices=YES_NO, widget=forms.RadioSelect, initial="yes"
-    )
+    still_employed = forms.ChoiceField(label=_("仍在岗"), choices=YES_NO, initial="yes")
     monthly_wage = forms.DecimalField(label=_("月工资(元)"), min_value=0, required=False)
     leave_reason = forms.ChoiceField(
         label=_("离岗原因"), choices=[("", "—"), *REASONS], required=False

@@ -17,7 +17,9 @@ register(
         "employment.view_labourexportprogram",
         "signpost-split",
     ),
-    MenuItem(_("劳务品牌"), "employment:brand_list", "employment.view_labourbrand", "patch-star"),
+    MenuItem(
+        _("劳务品牌"), "employment:brand_list", "employment.view_labourbrand", "bookmark-star"
+    ),
     MenuItem(
         _("以工代训"), "employment:worktraining_list", "employment.view_workbasedtraining", "tools"
     ),

@@ -3,7 +3,7 @@ thing is refused, or None. Services and importers call them; tests call them dir
 
 from datetime import date
 
-from jifu.registry.choices import PersonStatus, PovertyStatus
+from jifu.registry.choices import ABLE_TO_WORK, LABOUR_AGE, PersonStatus, PovertyStatus
 
 from .choices import EmploymentPlace
 
@@ -83,7 +83,15 @@ def work_training_problem(person, employer, month: date) -> str | None:
     from .models import Placement
 
     month_end = month + relativedelta(months=1, days=-1)
-    if not person.is_labourer(month):
+    # Judged as of that month: someone who moved out since still worked then.
+    gone = person.status != PersonStatus.ACTIVE and (
+        person.status_date is None or person.status_date <= month
+    )
+    if (
+        gone
+        or person.labour_ability not in ABLE_TO_WORK
+        or not LABOUR_AGE[0] <= person.age_on(month) <= LABOUR_AGE[1]
+    ):
         return f"{person.name}在 {month:%Y年%m月} 不是劳动力（16—60 岁、有劳动能力、在册）"
     if person.household.status_on(month) not in POOR_STATUSES:
         return f"{person.name}所在户在 {month:%Y年%m月} 不是建档立卡贫困户或边缘户"

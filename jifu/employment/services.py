@@ -154,6 +154,7 @@ def close_job(job: JobPost, *, actor) -> JobPost:
 def recommend(job: JobPost, person: Person, *, actor, note: str = "", on: date | None = None):
     """岗位推荐: put a labourer of the registry forward for an open post."""
     on = on or date.today()
+    job = JobPost.objects.select_for_update().get(pk=job.pk)  # not a stale copy of a closed post
     if job.status != JobStatus.OPEN:
         _refuse(None, "岗位已结束招聘，不能推荐")
     if not person.is_labourer(on):
@@ -245,21 +246,32 @@ def _sync_registry(person: Person, *, actor, message: str):
         )
 
 
-def _schedule_follow_ups(placement: Placement, after: date | None = None):
-    """Monthly follow-ups for a year; months already past ``after`` are not asked for."""
-    FollowUp.objects.bulk_create(
-        FollowUp(
-            placement=placement,
-            village_code=placement.village_code,
-            month_no=n,
-            due_on=placement.start_date + relativedelta(months=n),
-            cancelled=bool(
-                placement.end_date
-                and placement.start_date + relativedelta(months=n) > placement.end_date
-            ),
+def follow_up_rows(placement: Placement, *, not_before: date | None = None) -> list[FollowUp]:
+    """Monthly follow-ups for a year after the start.
+
+    Months after the job ended are not needed; nor, when ``not_before`` is given
+    (historical placements from an import), months that fell due before it —
+    nobody can be asked any more whether they were at work two years ago.
+    """
+    rows = []
+    for n in range(1, FOLLOW_UP_MONTHS + 1):
+        due = placement.start_date + relativedelta(months=n)
+        after_end = bool(placement.end_date and due > placement.end_date)
+        too_old = bool(not_before and due < not_before)
+        rows.append(
+            FollowUp(
+                placement=placement,
+                village_code=placement.village_code,
+                month_no=n,
+                due_on=due,
+                cancelled=after_end or too_old,
+            )
         )
-        for n in range(1, FOLLOW_UP_MONTHS + 1)
-    )
+    return rows
+
+
+def _schedule_follow_ups(placement: Placement, *, not_before: date | None = None):
+    FollowUp.objects.bulk_create(follow_up_rows(placement, not_before=not_before))
 
 
 @transaction.atomic
@@ -300,11 +312,22 @@ def record_placement(person: Person, *, actor, today: date | None = None, **fiel
     )
     placement.save()
     _schedule_follow_ups(placement)
-    if placement.job_id:
-        Recommendation.objects.filter(job_id=placement.job_id, person=person).update(
-            status=RecommendationStatus.HIRED
-        )
     audit.record("create", actor=actor, obj=placement, after=_snapshot(placement))
+    if placement.job_id:
+        for rec in Recommendation.objects.select_for_update().filter(
+            job_id=placement.job_id, person=person
+        ):
+            if rec.status != RecommendationStatus.HIRED:
+                old = rec.status
+                rec.status = RecommendationStatus.HIRED
+                rec.save(update_fields=["status"])
+                audit.record(
+                    "update",
+                    actor=actor,
+                    obj=rec,
+                    before={"status": old},
+                    after={"status": rec.status, "placement": placement.pk},
+                )
     _sync_registry(person, actor=actor, message=f"就业登记：{placement.employer_name}")
     return placement
 
@@ -374,6 +397,10 @@ def record_follow_up(
         _refuse("done_on", "回访日期不能早于入职日期")
     if not still_employed and not leave_reason:
         _refuse("leave_reason", "未在岗时请选择离岗原因")
+    if left_on and left_on > done_on:
+        _refuse("left_on", "离岗日期不能晚于回访日期")
+    if left_on and left_on < placement.start_date:
+        _refuse("left_on", "离岗日期不能早于入职日期")
     follow_up.done_on, follow_up.still_employed = done_on, still_employed
     follow_up.monthly_wage, follow_up.leave_reason, follow_up.note = (
         monthly_wage,
@@ -400,8 +427,6 @@ def record_follow_up(
             _sync_registry(placement.person, actor=actor, message="回访更新月工资")
     elif placement.status == PlacementStatus.EMPLOYED:
         end = left_on or done_on
-        if end < placement.start_date:
-            _refuse("left_on", "离岗日期不能早于入职日期")
         _end(placement, end_date=end, reason=leave_reason, actor=actor)
         _sync_registry(
             placement.person, actor=actor, message=f"回访发现已离岗：{placement.employer_name}"
@@ -487,7 +512,12 @@ def record_startup(founder: Person, *, actor, place: Region, **fields) -> Startu
         obj=startup,
         after={"name": startup.name, "kind": startup.kind, "started_on": startup.started_on},
     )
-    same_county = place.code[:6] == founder.village_code[:6]
+    _self_employed(founder, startup, actor=actor, message=f"自主创业：{startup.name}")
+    return startup
+
+
+def _self_employed(founder: Person, startup: Startup, *, actor, message: str):
+    same_county = startup.place_code[:6] == founder.village_code[:6]
     registry_services.set_employment(
         founder,
         actor=actor,
@@ -495,9 +525,8 @@ def record_startup(founder: Person, *, actor, place: Region, **fields) -> Startu
         place=EmploymentPlace.IN_COUNTY if same_county else EmploymentPlace.IN_PROVINCE,
         employer=startup.name,
         monthly_income=founder.monthly_income,
-        message=f"自主创业：{startup.name}",
+        message=message,
     )
-    return startup
 
 
 @transaction.atomic
@@ -552,8 +581,8 @@ def record_startup_follow_up(
         },
         message="创业回访",
     )
+    founder = startup.founder
     if startup.status == StartupStatus.CLOSED and before["status"] == StartupStatus.OPERATING:
-        founder = startup.founder
         if founder.employer == startup.name:
             registry_services.set_employment(
                 founder,
@@ -561,6 +590,12 @@ def record_startup_follow_up(
                 status=EmploymentStatus.UNEMPLOYED,
                 message=f"创业实体停业：{startup.name}",
             )
+    elif (
+        startup.status == StartupStatus.OPERATING
+        and before["status"] == StartupStatus.CLOSED
+        and founder.employment_status != EmploymentStatus.EMPLOYED
+    ):
+        _self_employed(founder, startup, actor=actor, message=f"创业实体恢复经营：{startup.name}")
     return visit
 
 

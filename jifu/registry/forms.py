@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jifu.core.widgets import DateInput
+
 from .choices import OutreachKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PersonImportForm(forms.Form):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jifu.core.widgets import DateInput
+
 from .choices import (
     AssessmentResult,
     CertificateKind,
@@ -11,10 +13,6 @@ from .choices import (
     TrainingType,
 )
 from .models import Occupation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class InstitutionForm(forms.Form):

@@ -76,7 +76,8 @@ def place(world, name: str, *, side="a", start: date | None = None, **fields) ->
     """Record a placement for ``name`` through the service, as that side's village cadre."""
     person = Person.objects.get(name=name)
     values = {
-        "employer_name": "兰州某餐饮公司",
+        # A linked employer gives its own name; otherwise a name-only employer.
+        "employer_name": "" if fields.get("employer") else "兰州某餐饮公司",
         "start_date": start or today() - timedelta(days=20),
         "place": "in_province",
         "province": "甘肃省",

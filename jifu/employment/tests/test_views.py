@@ -282,4 +282,4 @@ def test_household_file_shows_employment_and_startups(client, world):
     client.force_login(world.user(Role.VILLAGE))
     body = client.get(person.household.get_absolute_url()).content.decode()
     assert 'data-testid="household-placements"' in body
-    assert "兰州某餐饮公司" in body and "马文农家乐" in body
+    assert "测试家政服务公司A" in body and "马文农家乐" in body
