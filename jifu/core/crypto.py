@@ -544,3 +544,11 @@ def register_encrypted(model_label: str, column: str, context: str) -> None:
     entry = (model_label, column, context)
     if entry not in ENCRYPTED_COLUMNS:
         ENCRYPTED_COLUMNS.append(entry)
+
+
+def protect_account(raw: str, context: str) -> tuple[str, str, str]:
+    """(ciphertext, blind index, masked) of an already normalised account number."""
+    if not raw:
+        return "", "", ""
+    ring = get_keyring()
+    return ring.encrypt(raw, context), ring.blind_index(raw, context), mask_bank_account(raw)

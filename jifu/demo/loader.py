@@ -18,7 +18,7 @@ from jifu.regions import services as region_services
 from jifu.regions.models import Region
 from jifu.registry.importers import TEMPLATE_HEADERS, import_persons
 
-from . import generator, training_data
+from . import employment_data, generator, training_data
 
 DEMO_PASSWORD = "Jifu#Demo2018"  # noqa: S105 - printed demo logins, embedded demo only
 
@@ -42,6 +42,7 @@ class DemoResult:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     training: training_data.TrainingResult | None = None
+    employment: employment_data.EmploymentResult | None = None
 
 
 def _yes(flag: bool) -> str:
@@ -163,6 +164,36 @@ def _institution_login(data: generator.DemoData) -> list[tuple[str, str, str]]:
     return [(username, Role.INSTITUTION.label, institution.name)]
 
 
+def _employer_login(data: generator.DemoData) -> list[tuple[str, str, str]]:
+    """A login for the demo county's employer with the most placements (so it has work to show)."""
+    from jifu.employment.models import Employer
+
+    counties = sorted({v.county_code6 for v in data.villages})
+    county6 = "622926" if "622926" in counties else (counties[0] if counties else None)
+    employer = (
+        Employer.objects.filter(region_code__startswith=county6)
+        .annotate(n=Count("placements"))
+        .order_by("-n", "credit_code")
+        .first()
+        if county6
+        else None
+    )
+    if employer is None:
+        return []
+    username = "demo_employer"
+    if not User.objects.filter(username=username).exists():
+        account_services.create_user(
+            actor=None,
+            username=username,
+            role=Role.EMPLOYER,
+            region=employer.region,
+            org_credit_code=employer.credit_code,
+            password=DEMO_PASSWORD,
+            full_name=f"演示{employer.name}",
+        )
+    return [(username, Role.EMPLOYER.label, employer.name)]
+
+
 def build(
     *,
     persons: int,
@@ -171,7 +202,7 @@ def build(
     with_users: bool = True,
     enrolments: int | None = None,
 ) -> DemoResult:
-    """Villages, logins, the registry (through the ledger import) and training records.
+    """Villages, logins, the registry (through the ledger import), training and employment records.
 
     ``enrolments`` defaults to about one per 8 persons (see ``training_data``).
     """
@@ -208,8 +239,11 @@ def build(
         f"registry: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
     result.training = training = training_data.build(data, seed=seed, enrolments=enrolments)
+    # After training: placements follow the trainees of the classes that ended.
+    result.employment = employment = employment_data.build(data, seed=seed)
     if with_users:
         result.logins.extend(_institution_login(data))
+        result.logins.extend(_employer_login(data))
     if training.skipped:
         result.notes.append(
             "培训：演示培训机构已存在，未重复生成 / training: the demo institutions exist already; nothing added"
@@ -218,6 +252,11 @@ def build(
         result.notes.append(
             f"培训：有培训意愿的劳动力不足，只生成了 {training.enrolments} 人次（要求 {training.wanted}） / "
             f"training: only {training.enrolments} of {training.wanted} enrolments (too few labourers want training)"
+        )
+    if employment.skipped:
+        result.notes.append(
+            "就业：演示用人单位已存在，未重复生成，实名库就业状态已按就业记录更新 / "
+            "employment: the demo employers exist already; nothing added, registry employment re-synced"
         )
     return result
 

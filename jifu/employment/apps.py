@@ -32,3 +32,7 @@ class EmploymentConfig(AppConfig):
         from .services import move_with_household
 
         RELOCATION_HOOKS.append(move_with_household)
+
+        from jifu.core.crypto import register_encrypted
+
+        register_encrypted("employment.Employer", "bank_account_enc", "organisation.bank_account")

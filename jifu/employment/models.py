@@ -61,6 +61,10 @@ class Employer(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=EmployerStatus.choices, default=EmployerStatus.ACTIVE
     )
+    # The account subsidies are paid into (encrypted like every account number).
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account_enc = models.TextField(_("收款账号（密文）"), blank=True)
+    bank_account_masked = models.CharField(_("收款账号"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

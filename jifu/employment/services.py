@@ -57,6 +57,12 @@ def save_employer(*, actor, credit_code: str, region: Region, **fields) -> Emplo
         credit_code = normalize(credit_code)
     except CreditCodeError as exc:
         _refuse("credit_code", exc.message_zh)
+    from jifu.core.bankaccount import BankAccountError, org_account_fields
+
+    try:
+        fields = org_account_fields(fields)
+    except BankAccountError as exc:
+        _refuse("bank_account", exc.message_zh)
     if "province" in fields:
         fields["province"] = rules.normalise_province(fields["province"]) or rules.GANSU
     employer, created = Employer.objects.select_for_update().get_or_create(

@@ -145,6 +145,8 @@ class EmployerCreateView(ObjectActionView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
+        if not data.get("bank_account"):
+            data.pop("bank_account", None)  # blank keeps the account on file
         region = region_in_scope(self.request.user, data.pop("region"))
         return services.save_employer(actor=self.request.user, region=region, **data)
 

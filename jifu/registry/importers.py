@@ -517,18 +517,12 @@ class PersonImport:
         )
 
     def _bank_account(self, row) -> str:
-        raw = row.values.get("bank_account")
-        if raw is None or raw == "":
-            return ""
-        if isinstance(raw, float) or re.fullmatch(r"\s*\d+(\.\d+)?[eE][+]?\d+\s*", str(raw)):
-            raise RowRejected(
-                "bank_account",
-                "银行账号被 Excel 存成了数字，末几位已丢失，请将该列设为文本后重新填写",
-            )
-        digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", str(raw)))
-        if not digits.isdigit() or not 12 <= len(digits) <= 30:
-            raise RowRejected("bank_account", f"银行账号“{digits}”应为 12–30 位数字")
-        return digits
+        from jifu.core.bankaccount import BankAccountError, normalize
+
+        try:
+            return normalize(row.values.get("bank_account"))
+        except BankAccountError as exc:
+            raise RowRejected("bank_account", exc.message_zh) from None
 
     def _village(self, row) -> Region:
         values = row.values

@@ -121,12 +121,18 @@ def initial_status_periods(
 
     A household that exited in year Y was registered poor until the end of Y
     (exits are decided in the year-end assessment) and has been exited since.
+    A household first seen registered has been registered as far back as the
+    registry can know (REGISTRATION_START): the ledgers arrive years after the
+    registration, and "was this person poor when enrolled in 2019?" must not
+    depend on the day the ledger was imported.
     """
     if status == PovertyStatus.EXITED and exit_year:
         return [
             (PovertyStatus.REGISTERED, REGISTRATION_START, date(exit_year, 12, 31)),
             (PovertyStatus.EXITED, date(exit_year + 1, 1, 1), None),
         ]
+    if status == PovertyStatus.REGISTERED:
+        return [(status, REGISTRATION_START, None)]
     return [(status, today, None)]
 
 

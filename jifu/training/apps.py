@@ -27,3 +27,4 @@ class TrainingConfig(AppConfig):
         from jifu.core.crypto import register_encrypted
 
         register_encrypted("training.Enrolment", "applicant_phone_enc", "enrolment.applicant_phone")
+        register_encrypted("training.Institution", "bank_account_enc", "organisation.bank_account")

@@ -30,6 +30,10 @@ class InstitutionForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("联系人"), max_length=40, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    bank_name = forms.CharField(label=_("开户银行"), max_length=60, required=False)
+    bank_account = forms.CharField(
+        label=_("收款账号"), max_length=40, required=False, help_text=_("补贴拨付到此账户")
+    )
 
 
 class ClassForm(forms.Form):

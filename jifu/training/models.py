@@ -77,6 +77,10 @@ class Institution(models.Model):
         choices=InstitutionStatus.choices,
         default=InstitutionStatus.ACTIVE,
     )
+    # The account subsidies are paid into (encrypted like every account number).
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account_enc = models.TextField(_("收款账号（密文）"), blank=True)
+    bank_account_masked = models.CharField(_("收款账号"), max_length=40, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_region_field = "region_code"

@@ -66,6 +66,12 @@ def save_institution(
         credit_code = normalize(credit_code)
     except CreditCodeError as exc:
         _refuse("credit_code", exc.message_zh)
+    from jifu.core.bankaccount import BankAccountError, org_account_fields
+
+    try:
+        fields = org_account_fields(fields)
+    except BankAccountError as exc:
+        _refuse("bank_account", exc.message_zh)
     institution, created = Institution.objects.select_for_update().get_or_create(
         credit_code=credit_code, defaults={"region": region, "region_code": region.code, **fields}
     )

@@ -118,6 +118,8 @@ class InstitutionCreateView(ObjectActionView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
+        if not data.get("bank_account"):
+            data.pop("bank_account", None)  # blank keeps the account on file
         region = region_in_scope(self.request.user, data.pop("region"))
         occupations = list(data.pop("occupations"))
         return services.save_institution(

@@ -272,16 +272,18 @@ def test_work_training_accepted_for_exited_and_edge_households(finished, status)
     assert rules.work_training_problem(ma, employer, since) is None
 
 
-def test_work_training_refused_before_the_household_was_registered(finished):
-    # The standard ledger was imported with 2019-06-30: nothing is known of May 2019.
+def test_work_training_refused_before_registration_began(finished):
+    # A household first seen registered counts as registered since the national
+    # registration began (2014-01-01), whatever day its ledger was imported.
     employer = finished.employers["a"]
-    place(finished.world, "马文", start=date(2019, 1, 1), employer=employer)
+    place(finished.world, "马文", start=date(2013, 1, 1), employer=employer)
     ma = Person.objects.get(name="马文")
     assert (
-        rules.work_training_problem(ma, employer, date(2019, 5, 1))
-        == "马文所在户在 2019年05月 不是建档立卡贫困户或边缘户"
+        rules.work_training_problem(ma, employer, date(2013, 12, 1))
+        == "马文所在户在 2013年12月 不是建档立卡贫困户或边缘户"
     )
-    assert rules.work_training_problem(ma, employer, date(2019, 7, 1)) is None
+    assert rules.work_training_problem(ma, employer, date(2014, 1, 1)) is None
+    assert rules.work_training_problem(ma, employer, date(2019, 5, 1)) is None
 
 
 def test_work_training_refused_without_a_placement_with_that_employer(finished):

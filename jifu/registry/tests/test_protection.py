@@ -85,7 +85,11 @@ def test_status_history_answers_questions_about_the_past(people):
     household = Household.objects.get(household_no="622926100201000009")
     assert household.status_on(date(2018, 6, 1)) == "registered"
     assert household.status_on(date(2020, 2, 1)) == "exited"
-    # The household of 马文 was registered on import (2019-06-30) and exits in 2020.
+    # The household of 马文, imported registered on 2019-06-30, counts as registered
+    # since registration began (2014), not since the import; it exits in 2020.
+    h = Household.objects.get(household_no="622926100201000001")
+    assert h.status_on(date(2018, 3, 1)) == "registered"
+    assert h.status_on(date(2013, 12, 31)) is None
     rows = [r for r in standard_rows() if r["户编号"] == "622926100201000001"]
     for r in rows:
         r["贫困户属性"], r["脱贫年度"] = "已脱贫户", "2020"

@@ -636,7 +636,19 @@ def test_demo_training_data_keeps_the_rules_and_the_seed(db):
     assert loader.build(
         persons=600, counties=["622927", "621126"], seed=7, with_users=False
     ).training.skipped
-    for model in (Certificate, Assessment, Enrolment, TrainingClass, Institution):
+    # Employment demo rows point at the classes: they go first.
+    from jifu.employment.models import Placement, Startup, WorkBasedTraining
+
+    for model in (
+        WorkBasedTraining,
+        Placement,
+        Startup,
+        Certificate,
+        Assessment,
+        Enrolment,
+        TrainingClass,
+        Institution,
+    ):
         model.objects.all().delete()
     loader.build(persons=600, counties=["622927", "621126"], seed=7, with_users=False)
     assert _training_snapshot() == snapshot

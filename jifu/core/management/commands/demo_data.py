@@ -64,6 +64,17 @@ class Command(JifuCommand):
                     f"{training.certificates} certificates",
                 )
             )
+        employment = result.employment
+        if employment is not None and not employment.skipped:
+            self.stdout.write(
+                bi(
+                    f"就业：用人单位 {employment.employers} 家，岗位 {employment.jobs} 个，就业安置 {employment.placements} 人次，"
+                    f"回访 {employment.follow_ups} 条，以工代训 {employment.work_training} 人月，创业 {employment.startups} 户",
+                    f"employment: {employment.employers} employers, {employment.jobs} job posts, "
+                    f"{employment.placements} placements, {employment.follow_ups} follow-ups, "
+                    f"{employment.work_training} work-based training months, {employment.startups} start-ups",
+                )
+            )
         if out:
             path = Path(out)
             path.write_bytes(demo.ledger_bytes(result.data))
