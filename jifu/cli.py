@@ -18,7 +18,11 @@ VERBS = {
         "regions",
         "行政区划：load 装载甘肃参考数据，import 导入村级区划 / regions: load reference data, import villages",
     ),
-    "import": ("jifu_import", "导入：persons 贫困劳动力台账 / import: persons (a person ledger)"),
+    "import": (
+        "jifu_import",
+        "导入：persons 贫困劳动力台账，institutions、classes、enrolments 培训，placements 就业安置 / "
+        "import: persons, institutions, classes, enrolments, placements",
+    ),
     "demo-data": ("demo_data", "生成演示数据 / generate synthetic demo data"),
     "users": ("users", "用户：create 新建 / users: create"),
     "audit": ("audit", "审计日志：verify 校验 / audit log: verify the hash chain"),

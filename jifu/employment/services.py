@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from jifu.audit import services as audit
 from jifu.regions.models import Region
@@ -201,10 +202,13 @@ def _snapshot(p: Placement) -> dict:
     return {
         "person": p.person_id,
         "employer": p.employer_name,
+        "employer_credit_code": p.employer.credit_code if p.employer_id else "",
         "start_date": p.start_date,
         "end_date": p.end_date,
         "place": p.place,
+        "province": p.province,
         "monthly_wage": p.monthly_wage,
+        "has_contract": p.has_contract,
         "channel": p.channel,
         "training_class": p.training_class_id,
         "status": p.status,
@@ -302,10 +306,19 @@ def record_placement(person: Person, *, actor, today: date | None = None, **fiel
     if Placement.objects.filter(person=person, start_date=fields["start_date"]).exists():
         _refuse("start_date", f"{person.name}在 {fields['start_date']} 已有一条就业登记")
     start = fields["start_date"]
+    # An earlier job still open, or recorded as lasting past this start (it was
+    # ended by a later job before this one was known), ends the day before.
     for earlier in Placement.objects.select_for_update().filter(
-        person=person, status=PlacementStatus.EMPLOYED, start_date__lt=start
+        Q(status=PlacementStatus.EMPLOYED) | Q(end_date__gte=start),
+        person=person,
+        start_date__lt=start,
     ):
-        _end(earlier, end_date=start - timedelta(days=1), reason=LeaveReason.OTHER, actor=actor)
+        _end(
+            earlier,
+            end_date=start - timedelta(days=1),
+            reason=earlier.leave_reason or LeaveReason.OTHER,
+            actor=actor,
+        )
     placement = Placement(person=person, village_code=person.village_code, **fields)
     later = Placement.objects.filter(person=person, start_date__gt=start).order_by("start_date")
     if later.exists():

@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("placements/", views.PlacementListView.as_view(), name="placement_list"),
     path("placements/find/", views.FindPersonView.as_view(), name="placement_find"),
+    path(
+        "placements/template.xlsx",
+        views.PlacementTemplateView.as_view(),
+        name="placement_template",
+    ),
     path("placements/add/", views.PlacementCreateView.as_view(), name="placement_add"),
     path("placements/<int:pk>/", views.PlacementDetailView.as_view(), name="placement_detail"),
     path("placements/<int:pk>/end/", views.PlacementEndView.as_view(), name="placement_end"),

@@ -300,9 +300,38 @@ class PlacementListView(ExportListMixin, ObjectListView):
     toolbar = [
         button(
             _("查找人员并登记就业"), "employment:placement_find", "employment.find_person", "search"
-        )
+        ),
+        button(
+            _("下载导入模板"),
+            "employment:placement_template",
+            "employment.add_placement",
+            "download",
+        ),
     ]
     ledger_builder = exporters.placement_ledger
+
+
+class PlacementTemplateView(LoginRequiredMixin, View):
+    """The blank placement ledger for ``jifu import placements``."""
+
+    def get(self, request):
+        from urllib.parse import quote
+
+        from django.http import HttpResponse
+
+        from .importers import template_workbook
+
+        if not request.user.has_perm("employment.add_placement"):
+            raise PermissionDenied
+        response = HttpResponse(
+            template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="placement-template.xlsx"; '
+            f"filename*=UTF-8''{quote('就业安置导入模板.xlsx')}"
+        )
+        return response
 
 
 class PlacementDetailView(ObjectDetailView):

@@ -1224,3 +1224,21 @@ def test_scoping_of_work_training_and_recommendations(finished):
     # Employers of the county are public business for its villages; not the other county's.
     assert finished.employers["a"].pk in visible(world.user(Role.VILLAGE, "a"), Employer)
     assert finished.employers["b"].pk not in visible(world.user(Role.VILLAGE, "a"), Employer)
+
+
+def test_jobs_recorded_out_of_order_never_overlap(finished):
+    """A, then C, then B (dated between them): B ends A, C ends B, whatever the order."""
+    a_start = today() - timedelta(days=300)
+    b_start = today() - timedelta(days=200)
+    c_start = today() - timedelta(days=100)
+    place(finished.world, "马文", start=a_start, employer_name="甲厂")
+    place(finished.world, "马文", start=c_start, employer_name="丙厂")
+    place(finished.world, "马文", start=b_start, employer_name="乙厂")
+    jobs = list(Placement.objects.filter(person__name="马文").order_by("start_date"))
+    assert [j.employer_name for j in jobs] == ["甲厂", "乙厂", "丙厂"]
+    assert jobs[0].end_date == b_start - timedelta(days=1)
+    assert jobs[1].end_date == c_start - timedelta(days=1)
+    assert jobs[2].end_date is None
+    for earlier, later in zip(jobs, jobs[1:], strict=False):
+        assert earlier.end_date < later.start_date
+    assert Person.objects.get(name="马文").employer == "丙厂"

@@ -283,3 +283,17 @@ def test_household_file_shows_employment_and_startups(client, world):
     body = client.get(person.household.get_absolute_url()).content.decode()
     assert 'data-testid="household-placements"' in body
     assert "测试家政服务公司A" in body and "马文农家乐" in body
+
+
+def test_placement_template_download(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.user(Role.TOWNSHIP))
+    response = client.get("/employment/placements/template.xlsx")
+    assert response.status_code == 200
+    headers = [c.value for c in next(load_workbook(BytesIO(response.content)).active.iter_rows())]
+    assert headers[:3] == ["身份证号码", "姓名", "用人单位名称"]
+    client.force_login(world.user(Role.COUNTY_FINANCE))
+    assert client.get("/employment/placements/template.xlsx").status_code == 403

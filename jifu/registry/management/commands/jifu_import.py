@@ -2,6 +2,7 @@ from pathlib import Path
 
 from jifu.core.commands import JifuCommand
 from jifu.core.importing import EXIT_UNUSABLE, UnusableFile
+from jifu.employment.importers import import_placements
 from jifu.regions import codes
 from jifu.regions.lookup import resolve
 from jifu.regions.models import Region
@@ -17,6 +18,7 @@ class Command(JifuCommand):
         "institutions": "导入培训机构（按统一社会信用代码） / import training institutions (by credit code)",
         "classes": "导入培训班（按班级编号） / import training classes (by class code)",
         "enrolments": "导入培训学员、考勤、考核和证书 / import trainees, attendance, assessments and certificates",
+        "placements": "导入就业安置（按身份证号码和入职日期） / import job placements (by ID number and start date)",
     }
 
     # --- shared by every import ----------------------------------------------------
@@ -117,6 +119,13 @@ class Command(JifuCommand):
 
     def handle_enrolments(self, **options):
         self._run_import(import_enrolments, **self._options(options))
+
+    # --- employment --------------------------------------------------------------------
+    def add_placements_arguments(self, parser):
+        self._add_common_arguments(parser)
+
+    def handle_placements(self, **options):
+        self._run_import(import_placements, **self._options(options))
 
     @staticmethod
     def _options(options: dict) -> dict:
