@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jifu.registry",
     "jifu.training",
     "jifu.employment",
+    "jifu.subsidies",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,9 @@ JIFU_MIN_ATTENDANCE = float(os.environ.get("JIFU_MIN_ATTENDANCE", "0.7"))
 JIFU_FOLLOWUP_GRACE_DAYS = env_int("JIFU_FOLLOWUP_GRACE_DAYS", 10)
 JIFU_OUTCOME_DAYS = env_int("JIFU_OUTCOME_DAYS", 183)
 JIFU_LEADER_MIN_POOR_JOBS = env_int("JIFU_LEADER_MIN_POOR_JOBS", 3)
+# Subsidies: days a claim's recipients are publicised (公示) before the county
+# finance bureau may verify it.
+JIFU_PUBLICITY_DAYS = env_int("JIFU_PUBLICITY_DAYS", 7)
 JIFU_CIPHER = os.environ.get("JIFU_CIPHER", "sm4")  # "sm4" (国密, what 密评 expects) or "aes"
 # Blind indexes use this key version for good; pinned so that removing an old key fails loudly.
 JIFU_INDEX_KEY_VERSION = env_int("JIFU_INDEX_KEY_VERSION", 1)

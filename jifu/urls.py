@@ -22,6 +22,7 @@ urlpatterns = [
     path("registry/", include("jifu.registry.urls")),
     path("training/", include("jifu.training.urls")),
     path("employment/", include("jifu.employment.urls")),
+    path("subsidies/", include("jifu.subsidies.urls")),
     # 政务公开: open classes, applications and certificate look-up, without login.
     path("public/", include("jifu.training.public_urls")),
     path("api/", include("jifu.api_urls")),
