@@ -16,6 +16,12 @@ from jifu.employment.api.views import (
 )
 from jifu.regions.api.views import RegionViewSet
 from jifu.registry.api.views import HouseholdViewSet, PersonViewSet
+from jifu.subsidies.api.views import (
+    FundAllocationViewSet,
+    PaymentViewSet,
+    SubsidyClaimViewSet,
+    SubsidyStandardViewSet,
+)
 from jifu.training.api.views import (
     CertificateViewSet,
     EnrolmentViewSet,
@@ -43,6 +49,10 @@ router.register("jobs", JobPostViewSet, basename="jobpost")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
 router.register("startups", StartupViewSet, basename="startup")
+router.register("standards", SubsidyStandardViewSet, basename="subsidystandard")
+router.register("funds", FundAllocationViewSet, basename="fundallocation")
+router.register("claims", SubsidyClaimViewSet, basename="subsidyclaim")
+router.register("payments", PaymentViewSet, basename="payment")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -26,6 +26,8 @@ VERBS = {
     "demo-data": ("demo_data", "生成演示数据 / generate synthetic demo data"),
     "users": ("users", "用户：create 新建 / users: create"),
     "audit": ("audit", "审计日志：verify 校验 / audit log: verify the hash chain"),
+    "integrity": ("jifu_integrity", "疑点核查：scan 扫描 / integrity: scan"),
+    "bank-return": ("jifu_bank_return", "导入银行回单并对账 / import a bank return file"),
     "check": (
         "jifu_check",
         "检查配置、数据库和参考数据 / check settings, database and reference data",

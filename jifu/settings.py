@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jifu.training",
     "jifu.employment",
     "jifu.subsidies",
+    "jifu.integrity",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,12 @@ JIFU_LEADER_MIN_POOR_JOBS = env_int("JIFU_LEADER_MIN_POOR_JOBS", 3)
 # Subsidies: days a claim's recipients are publicised (公示) before the county
 # finance bureau may verify it.
 JIFU_PUBLICITY_DAYS = env_int("JIFU_PUBLICITY_DAYS", 7)
+# Integrity rules: thresholds of the weaker signals.
+JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS = env_int("JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS", 2)
+JIFU_INTEGRITY_PERFECT_MIN_DAYS = env_int("JIFU_INTEGRITY_PERFECT_MIN_DAYS", 20)
+JIFU_INTEGRITY_PERFECT_MIN_TRAINEES = env_int("JIFU_INTEGRITY_PERFECT_MIN_TRAINEES", 5)
+JIFU_INTEGRITY_OUT_OF_AREA_SHARE = float(os.environ.get("JIFU_INTEGRITY_OUT_OF_AREA_SHARE", "0.5"))
+JIFU_INTEGRITY_OUT_OF_AREA_MIN_TRAINEES = env_int("JIFU_INTEGRITY_OUT_OF_AREA_MIN_TRAINEES", 10)
 JIFU_CIPHER = os.environ.get("JIFU_CIPHER", "sm4")  # "sm4" (国密, what 密评 expects) or "aes"
 # Blind indexes use this key version for good; pinned so that removing an old key fails loudly.
 JIFU_INDEX_KEY_VERSION = env_int("JIFU_INDEX_KEY_VERSION", 1)

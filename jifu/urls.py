@@ -23,7 +23,8 @@ urlpatterns = [
     path("training/", include("jifu.training.urls")),
     path("employment/", include("jifu.employment.urls")),
     path("subsidies/", include("jifu.subsidies.urls")),
-    # 政务公开: open classes, applications and certificate look-up, without login.
-    path("public/", include("jifu.training.public_urls")),
+    path("integrity/", include("jifu.integrity.urls")),
+    # 政务公开: open classes, applications, certificate look-up, subsidy publicity, without login.
+    path("public/", include("jifu.public_urls")),
     path("api/", include("jifu.api_urls")),
 ]

@@ -13,6 +13,15 @@ from dataclasses import asdict, dataclass, field
 EXIT_PROCESSED = 0
 EXIT_UNUSABLE = 2
 
+# Functions called after an import wrote something: f(noun=..., region_code=...).
+# The integrity app queues a scan of the imported region here.
+AFTER_IMPORT: list = []
+
+
+def after_import(noun: str, region_code: str = "") -> None:
+    for hook in AFTER_IMPORT:
+        hook(noun=noun, region_code=region_code)
+
 
 class UnusableFile(Exception):
     """The file as a whole cannot be imported; nothing was written."""

@@ -18,7 +18,7 @@ from jifu.regions import services as region_services
 from jifu.regions.models import Region
 from jifu.registry.importers import TEMPLATE_HEADERS, import_persons
 
-from . import employment_data, generator, training_data
+from . import employment_data, generator, subsidy_data, training_data
 
 DEMO_PASSWORD = "Jifu#Demo2018"  # noqa: S105 - printed demo logins, embedded demo only
 
@@ -43,6 +43,7 @@ class DemoResult:
     notes: list[str] = field(default_factory=list)
     training: training_data.TrainingResult | None = None
     employment: employment_data.EmploymentResult | None = None
+    subsidies: subsidy_data.SubsidyResult | None = None
 
 
 def _yes(flag: bool) -> str:
@@ -244,6 +245,9 @@ def build(
     if with_users:
         result.logins.extend(_institution_login(data))
         result.logins.extend(_employer_login(data))
+    # After the logins: the demo claims are submitted, reviewed and paid by them.
+    result.subsidies = subsidies = subsidy_data.build(data, seed=seed, with_users=with_users)
+    result.logins.extend(subsidies.logins)
     if training.skipped:
         result.notes.append(
             "培训：演示培训机构已存在，未重复生成 / training: the demo institutions exist already; nothing added"
@@ -258,6 +262,7 @@ def build(
             "就业：演示用人单位已存在，未重复生成，实名库就业状态已按就业记录更新 / "
             "employment: the demo employers exist already; nothing added, registry employment re-synced"
         )
+    result.notes.extend(subsidies.notes)
     return result
 
 

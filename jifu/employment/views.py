@@ -1,6 +1,5 @@
 """Pages of employment and entrepreneurship: lists, detail pages, forms handed to services."""
 
-import json
 from datetime import date
 
 from django.conf import settings
@@ -806,17 +805,12 @@ class OutcomeView(LoginRequiredMixin, TemplateView):
             rows=rows,
             total=outcomes.total(enrolments),
             window_days=settings.JIFU_OUTCOME_DAYS,
-            chart=json.dumps(
-                {
-                    "labels": [str(r.label) for r in rows[:30]],
-                    "completed": [r.completed for r in rows[:30]],
-                    "placed": [r.placed for r in rows[:30]],
-                    "rate": [
-                        round(100 * r.rate, 1) if r.rate is not None else None for r in rows[:30]
-                    ],
-                },
-                ensure_ascii=False,
-            ),
+            chart={
+                "labels": [str(r.label) for r in rows[:30]],
+                "completed": [r.completed for r in rows[:30]],
+                "placed": [r.placed for r in rows[:30]],
+                "rate": [round(100 * r.rate, 1) if r.rate is not None else None for r in rows[:30]],
+            },
         )
         return ctx
 

@@ -96,6 +96,10 @@ def run_person_import(job_id: int) -> None:
             progress=progress,
         )
         job.report, job.status, job.rows_done = report.as_dict(), ImportStatus.DONE, report.rows
+        if not job.dry_run and (report.created or report.updated):
+            from jifu.core.importing import after_import
+
+            after_import("persons", county.code if county else prefix or "")
     except UnusableFile as exc:
         job.status, job.message = ImportStatus.FAILED, exc.message_zh
     except Exception as exc:  # the job must end visibly, whatever happened

@@ -11,7 +11,7 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self):
         from jifu.core.crypto import register_encrypted
-        from jifu.registry.views import HOUSEHOLD_TABS
+        from jifu.registry.views import HOUSEHOLD_TABS, PERSON_SECTIONS
 
         from . import home, menu, roles  # noqa: F401 - permissions, menu, home cards
         from .household import subsidy_tab
@@ -19,5 +19,8 @@ class SubsidiesConfig(AppConfig):
         HOUSEHOLD_TABS.append(
             ("subsidies", _("补贴"), "subsidies/_household_tab.html", subsidy_tab)
         )
+        from .views import person_section
+
+        PERSON_SECTIONS.append(("subsidies/_person_section.html", person_section))
         register_encrypted("subsidies.Payment", "account_enc", "payment.account")
         register_encrypted("subsidies.Complaint", "contact_enc", "complaint.contact")

@@ -283,6 +283,17 @@ class ClaimLine(models.Model):
     # training and appraisal, "2026" (year) for the living allowance,
     # "2026-03" (month) for 以工代训, "startup" for start-up training.
     period = models.CharField(_("补贴期间/对象"), max_length=40)
+    # The occupation and level a training or appraisal subsidy is for (queried by
+    # the integrity rules: "not a lower level after a higher one").
+    occupation = models.ForeignKey(
+        "training.Occupation",
+        verbose_name=_("职业(工种)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField(_("等级"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("补贴年度"))
     quantity = models.DecimalField(_("数量"), max_digits=8, decimal_places=2, default=1)
     amount = models.DecimalField(_("金额(元)"), **MONEY)

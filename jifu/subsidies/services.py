@@ -51,12 +51,22 @@ from .models import (
     SubsidyStandard,
 )
 
+# Functions (lines) -> {line pk: reason} that hold lines back from payment; the
+# integrity app registers one (a line touched by an open or confirmed finding).
+PAYMENT_BLOCKERS: list = []
+
 PERSON_ACCOUNT_CONTEXT = "person.bank_account"
 PAYMENT_ACCOUNT_CONTEXT = "payment.account"
 
 
 def _refuse(field: str | None, message: str):
     raise ValidationError({field: message} if field else message)
+
+
+def _require(actor, perm: str) -> None:
+    """A user must hold ``perm``; ``actor=None`` is the system itself (migrations, demo data)."""
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied
 
 
 def publicity_days() -> int:
@@ -69,6 +79,7 @@ def publicity_days() -> int:
 @transaction.atomic
 def save_standard(*, actor, region: Region, **fields) -> SubsidyStandard:
     """Add a standard. Standards are never edited in place: a new one takes effect from a date."""
+    _require(actor, "subsidies.add_subsidystandard")
     fields.setdefault("unit", ITEM_UNIT[fields["item"]])
     if fields.get("effective_to") and fields["effective_to"] < fields["effective_from"]:
         _refuse("effective_to", "失效日期不能早于生效日期")
@@ -92,6 +103,7 @@ def save_standard(*, actor, region: Region, **fields) -> SubsidyStandard:
 
 @transaction.atomic
 def end_standard(standard: SubsidyStandard, *, actor, on: date) -> SubsidyStandard:
+    _require(actor, "subsidies.change_subsidystandard")
     standard = SubsidyStandard.objects.select_for_update().get(pk=standard.pk)
     if on < standard.effective_from:
         _refuse("effective_to", "失效日期不能早于生效日期")
@@ -104,6 +116,7 @@ def end_standard(standard: SubsidyStandard, *, actor, on: date) -> SubsidyStanda
 
 @transaction.atomic
 def set_rule(rule: EligibilityRule, *, actor, enabled: bool, limit, message: str):
+    _require(actor, "subsidies.change_eligibilityrule")
     rule = EligibilityRule.objects.select_for_update().get(pk=rule.pk)
     before = {"enabled": rule.enabled, "limit": rule.limit, "message": rule.message}
     if rule.limit is not None and limit is None:
@@ -124,6 +137,9 @@ def set_rule(rule: EligibilityRule, *, actor, enabled: bool, limit, message: str
 
 @transaction.atomic
 def allocate(*, actor, region: Region, **fields) -> FundAllocation:
+    _require(actor, "subsidies.add_fundallocation")
+    if region.level not in ("province", "prefecture", "county"):
+        _refuse("region", "资金只下达到县级及以上区划")
     if fields["amount"] <= 0:
         _refuse("amount", "下达金额须大于零")
     allocation = FundAllocation.objects.create(region=region, region_code=region.code, **fields)
@@ -235,7 +251,15 @@ def compute_class(training_class, *, on: date | None = None, living_payee=PayeeK
                 amount = rules.amount_for(
                     training_std,
                     key_industry=c.occupation.key_industry,
-                    label=f"{c.occupation.name} {c.get_level_display() if c.level else ''} {c.get_training_type_display()}",
+                    label=" ".join(
+                        x
+                        for x in (
+                            c.occupation.name,
+                            c.get_level_display() if c.level else "",
+                            c.get_training_type_display(),
+                        )
+                        if x
+                    ),
                 )
                 out.lines.append(
                     ClaimLine(
@@ -243,6 +267,8 @@ def compute_class(training_class, *, on: date | None = None, living_payee=PayeeK
                         village_code=person.village_code,
                         item=item,
                         period=period,
+                        occupation=c.occupation,
+                        level=c.level,
                         year=c.end_date.year,
                         amount=amount.value,
                         rule=amount.rule[:300],
@@ -273,7 +299,9 @@ def compute_class(training_class, *, on: date | None = None, living_payee=PayeeK
                 person=person,
                 village_code=person.village_code,
                 item=SubsidyItem.LIVING,
-                period=str(c.end_date.year),
+                # One slot per class attended; "once a year" is the rule's to count
+                # (its limit can be raised), under the person lock.
+                period=f"{c.end_date.year}/E{e.pk}",
                 year=c.end_date.year,
                 quantity=days,
                 amount=amount.value,
@@ -314,6 +342,8 @@ def compute_person(
     if item == SubsidyItem.APPRAISAL:
         if appraisal is None or not appraisal.passed:
             _refuse("appraisal", "请选择一次已通过的职业技能鉴定")
+        if appraisal.person_id != person.pk:
+            _refuse("appraisal", "所选鉴定不是该人员的")
         std = rules.standard_for(
             item,
             on=appraisal.appraised_on,
@@ -344,6 +374,8 @@ def compute_person(
                 village_code=person.village_code,
                 item=item,
                 period=rules.occupation_period(appraisal.occupation, appraisal.level),
+                occupation=appraisal.occupation,
+                level=appraisal.level,
                 year=appraisal.appraised_on.year,
                 amount=amount.value,
                 rule=amount.rule[:300],
@@ -460,13 +492,30 @@ def _save_claim(claim: SubsidyClaim, computed: Computed, *, actor) -> SubsidyCla
     return claim
 
 
+def _may_submit(actor) -> None:
+    if not actor.has_perm("subsidies.add_subsidyclaim"):
+        raise PermissionDenied
+
+
+def _lock_persons(ids) -> None:
+    """Serialise claims for the same people: the eligibility rules count a person's
+    live lines (three a year, months of 以工代训…), and two claims checking at the
+    same moment must not both see room for one more."""
+    list(
+        Person.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk").values_list("pk")
+    )
+
+
 def _county_of(code: str) -> Region:
     return Region.objects.get(code=code[:6] + "000000")
 
 
 @transaction.atomic
-def submit_class_claim(*, actor, training_class, note: str = "") -> SubsidyClaim:
+def submit_class_claim(
+    *, actor, training_class, note: str = "", on: date | None = None
+) -> SubsidyClaim:
     """培训机构按班申领: only the class's own institution submits."""
+    _may_submit(actor)
     if (
         actor.role == "institution"
         and training_class.institution.credit_code != actor.org_credit_code
@@ -474,7 +523,8 @@ def submit_class_claim(*, actor, training_class, note: str = "") -> SubsidyClaim
         raise PermissionDenied
     if not training_class.institution.bank_account_enc:
         _refuse(None, "请先由县人社局登记培训机构的收款账户")
-    computed = compute_class(training_class)
+    _lock_persons(training_class.enrolments.values_list("person_id", flat=True))
+    computed = compute_class(training_class, on=on)
     county = _county_of(training_class.place_code)
     claim = SubsidyClaim(
         kind=ClaimKind.CLASS,
@@ -492,19 +542,28 @@ def submit_person_claim(
     *, actor, person: Person, item: str, note: str = "", **kwargs
 ) -> SubsidyClaim:
     """个人申领, filed by the village or county office with the person's documents."""
+    _may_submit(actor)
+    _lock_persons([person.pk])
     computed = compute_person(person, item=item, **kwargs)
     county = _county_of(person.village_code)
-    claim = SubsidyClaim(kind=ClaimKind.PERSON, region=county, region_code=county.code, note=note)
+    # Filed under the person's village: the village that filed it keeps seeing it,
+    # and every office above (whose prefix the village code starts with) too.
+    claim = SubsidyClaim(
+        kind=ClaimKind.PERSON, region=county, region_code=person.village_code, note=note
+    )
     return _save_claim(claim, computed, actor=actor)
 
 
 @transaction.atomic
 def submit_employer_claim(*, actor, employer, months, note: str = "") -> SubsidyClaim:
+    _may_submit(actor)
+    months = list(months)
+    _lock_persons(m.person_id for m in months)
     if actor.role == "employer" and employer.credit_code != actor.org_credit_code:
         raise PermissionDenied
     if not employer.bank_account_enc:
         _refuse(None, "请先由县人社局登记用人单位的收款账户")
-    computed = compute_employer(employer, list(months))
+    computed = compute_employer(employer, months)
     county = _county_of(employer.region_code)
     claim = SubsidyClaim(
         kind=ClaimKind.EMPLOYER,
@@ -523,9 +582,16 @@ def _locked(claim: SubsidyClaim) -> SubsidyClaim:
     return SubsidyClaim.objects.select_for_update().get(pk=claim.pk)
 
 
+def _in_scope(claim: SubsidyClaim, actor) -> None:
+    """The services are called from pages that already scope, but never trust that."""
+    if not SubsidyClaim.objects.restrict(actor).filter(pk=claim.pk).exists():
+        raise PermissionDenied
+
+
 def _check_step(claim: SubsidyClaim, *, actor, perm: str, allowed: set, step: str):
     if not actor.has_perm(perm):
         raise PermissionDenied
+    _in_scope(claim, actor)
     if claim.status not in allowed:
         _refuse(None, f"申领状态为“{claim.get_status_display()}”，不能{step}")
     earlier = {claim.submitted_by_id, claim.reviewed_by_id, claim.verified_by_id} - {None}
@@ -591,6 +657,7 @@ def _check_send_back(claim: SubsidyClaim, *, actor, reason: str, step: str):
     may_verify = actor.has_perm("subsidies.verify_subsidyclaim")
     if not (may_review or may_verify):
         raise PermissionDenied
+    _in_scope(claim, actor)
     if (may_review and claim.status == ClaimStatus.SUBMITTED) or (
         may_verify and claim.status == ClaimStatus.PUBLICISING
     ):
@@ -624,8 +691,12 @@ def reject_claim(claim: SubsidyClaim, *, actor, reason: str) -> SubsidyClaim:
 def resubmit(claim: SubsidyClaim, *, actor) -> SubsidyClaim:
     """A returned claim is computed afresh by the rules and submitted again."""
     claim = _locked(claim)
+    if not actor.has_perm("subsidies.add_subsidyclaim"):
+        raise PermissionDenied
+    _in_scope(claim, actor)
     if claim.status != ClaimStatus.RETURNED:
         _refuse(None, "只有退回修改的申领可以重新提交")
+    _lock_persons(claim.lines.values_list("person_id", flat=True))
     if claim.kind == ClaimKind.CLASS:
         computed = compute_class(claim.training_class)
     elif claim.kind == ClaimKind.EMPLOYER:
@@ -672,7 +743,9 @@ def resubmit(claim: SubsidyClaim, *, actor) -> SubsidyClaim:
 @transaction.atomic
 def file_complaint(line: ClaimLine, *, text: str, contact: str = "") -> Complaint:
     """举报 from the public page: holds the line (and the claim's verification) until answered."""
-    claim = line.claim
+    # Its status now, locked: a verification running at this moment either sees the
+    # complaint or has already moved the claim on (and the complaint is refused).
+    claim = SubsidyClaim.objects.select_for_update().get(pk=line.claim_id)
     today = timezone.localdate()
     if claim.status != ClaimStatus.PUBLICISING or not (
         claim.publicity_from <= today <= claim.publicity_until
@@ -699,6 +772,8 @@ def answer_complaint(complaint: Complaint, *, actor, upheld: bool, answer: str) 
     if not actor.has_perm("subsidies.review_subsidyclaim"):
         raise PermissionDenied
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not Complaint.objects.restrict(actor).filter(pk=complaint.pk).exists():
+        raise PermissionDenied
     if complaint.status != ComplaintStatus.OPEN:
         _refuse(None, "该举报已处理")
     if not answer.strip():
@@ -765,6 +840,15 @@ def verify(
     )
 
 
+def blocked(lines) -> dict[int, str]:
+    """line pk → why it is held back from payment (see ``PAYMENT_BLOCKERS``)."""
+    held: dict[int, str] = {}
+    for blocker in PAYMENT_BLOCKERS:
+        for pk, reason in blocker(lines).items():
+            held.setdefault(pk, reason)
+    return held
+
+
 def _payee(line: ClaimLine) -> tuple[str, str]:
     """(name, account in clear) of the line's payee; the clear value never leaves this module."""
     claim = line.claim
@@ -804,7 +888,7 @@ def create_batch(claims, *, actor) -> PaymentBatch:
             _refuse(
                 None, f"{claim.number} 状态为“{claim.get_status_display()}”，复核通过后方可拨付"
             )
-        if actor.pk == claim.verified_by_id or actor.pk == claim.reviewed_by_id:
+        if actor.pk in {claim.submitted_by_id, claim.reviewed_by_id, claim.verified_by_id}:
             _refuse(None, f"{claim.number}：同一人不能办理同一申领的两个环节（拨付）")
     lines = list(
         ClaimLine.objects.select_for_update(of=("self",))
@@ -820,7 +904,16 @@ def create_batch(claims, *, actor) -> PaymentBatch:
     )
     if not lines:
         _refuse(None, "没有待支付的明细")
-    region_code = locked[0].region_code
+    held = blocked(lines)
+    lines = [line for line in lines if line.pk not in held]
+    if not lines:
+        _refuse(None, "待支付明细均被疑点冻结：" + "；".join(sorted(set(held.values()))[:5]))
+    counties = {claim.region.code for claim in locked}
+    if len(counties) > 1:
+        _refuse(None, "一个支付批次只能包含同一个县的申领")
+    for claim in locked:
+        _in_scope(claim, actor)
+    region_code = locked[0].region.code
     batch = PaymentBatch.objects.create(
         number=f"tmp{uuid.uuid4().hex[:24]}", region_code=region_code, created_by=actor
     )
@@ -911,6 +1004,8 @@ def apply_bank_return(batch: PaymentBatch, rows: list[ReturnRow], *, actor) -> R
     if not actor.has_perm("subsidies.pay_subsidyclaim"):
         raise PermissionDenied
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if not PaymentBatch.objects.restrict(actor).filter(pk=batch.pk).exists():
+        raise PermissionDenied
     payments = {
         p.idempotency_key: p
         for p in Payment.objects.select_for_update(of=("self",))
@@ -959,6 +1054,14 @@ def apply_bank_return(batch: PaymentBatch, rows: list[ReturnRow], *, actor) -> R
             continue
         if payment.status != PaymentStatus.PENDING:
             summary.already += 1
+            if payment.status == PaymentStatus.FAILED:
+                # Still a failure on record: re-importing must not erase it.
+                mismatch(
+                    MismatchKind.FAILED,
+                    f"{r.key}：银行支付失败 {payment.failure_reason}",
+                    payment,
+                    r.row,
+                )
             continue
         if r.success:
             _settle(payment, r)
@@ -979,11 +1082,12 @@ def apply_bank_return(batch: PaymentBatch, rows: list[ReturnRow], *, actor) -> R
     Mismatch.objects.bulk_create(mismatches)
     summary.mismatches = len(mismatches)
     batch.returned_at = timezone.now()
-    batch.reconciled = not mismatches and all(
-        p.status == PaymentStatus.PAID for p in Payment.objects.filter(batch=batch)
-    )
-    batch.save(update_fields=["returned_at", "reconciled"])
+    batch.save(update_fields=["returned_at"])
     claim_ids = ClaimLine.objects.filter(payments__batch=batch).values("claim_id")
+    # A line paid here may settle a failure in an earlier batch of the same claims.
+    touched = PaymentBatch.objects.filter(payments__line__claim_id__in=claim_ids).distinct()
+    for other in PaymentBatch.objects.filter(pk__in=touched.values("pk")).order_by("pk"):
+        _reconcile_batch(other)
     for claim in SubsidyClaim.objects.select_for_update().filter(pk__in=claim_ids).order_by("pk"):
         _settle_claim(claim, actor=actor)
     audit.record(
@@ -1008,12 +1112,34 @@ def _settle(payment: Payment, r: ReturnRow):
     assert updated == 1
 
 
+def _unresolved(mismatches):
+    """Mismatches still open: a bank failure stops counting once its line was paid
+    by a later instruction."""
+    return mismatches.exclude(kind=MismatchKind.FAILED, payment__line__status=LineStatus.PAID)
+
+
+def _reconcile_batch(batch: PaymentBatch) -> None:
+    payments = Payment.objects.filter(batch=batch)
+    settled = (
+        not payments.exclude(status=PaymentStatus.PAID)
+        .exclude(status=PaymentStatus.FAILED, line__status=LineStatus.PAID)
+        .exists()
+    )
+    reconciled = (
+        batch.returned_at is not None
+        and settled
+        and not _unresolved(batch.mismatches.all()).exists()
+    )
+    if batch.reconciled != reconciled:
+        PaymentBatch.objects.filter(pk=batch.pk).update(reconciled=reconciled)
+
+
 def _settle_claim(claim: SubsidyClaim, *, actor):
     lines = claim.lines.exclude(status=LineStatus.REJECTED)
     if lines.exclude(status=LineStatus.PAID).exists():
         return
     clean = (
-        not Mismatch.objects.filter(payment__line__claim=claim).exists()
+        not _unresolved(Mismatch.objects.filter(payment__line__claim=claim)).exists()
         and not Payment.objects.filter(
             line__claim=claim, batch__reconciled=False, status=PaymentStatus.PAID
         ).exists()

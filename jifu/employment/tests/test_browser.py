@@ -102,5 +102,9 @@ def test_trainee_placed_followed_up_and_counted(browser, live_server, live_world
     county.goto(f"{base}/employment/outcomes/?by=county")
     row = county.locator("[data-testid=outcome-row]", has_text="东乡族自治县")
     assert row.locator("td").nth(3).inner_text() == "50%"
-    assert county.locator("#jf-outcome-chart canvas").count() == 1
+    chart = county.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('jf-outcome-chart')).getOption()"
+    )
+    assert chart["xAxis"][0]["data"] == ["东乡族自治县"]
+    assert chart["series"][1]["data"] == [1] and chart["series"][2]["data"] == [50]
     county.screenshot(path=RESULTS / "employment-outcomes.png", full_page=True)

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0003_applicant_phone'),
+        ("training", "0003_applicant_phone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='institution',
-            name='bank_account_enc',
-            field=models.TextField(blank=True, verbose_name='收款账号（密文）'),
+            model_name="institution",
+            name="bank_account_enc",
+            field=models.TextField(blank=True, verbose_name="收款账号（密文）"),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='bank_account_masked',
-            field=models.CharField(blank=True, max_length=40, verbose_name='收款账号'),
+            model_name="institution",
+            name="bank_account_masked",
+            field=models.CharField(blank=True, max_length=40, verbose_name="收款账号"),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='bank_name',
-            field=models.CharField(blank=True, max_length=60, verbose_name='开户银行'),
+            model_name="institution",
+            name="bank_name",
+            field=models.CharField(blank=True, max_length=60, verbose_name="开户银行"),
         ),
     ]

@@ -75,6 +75,26 @@ class Command(JifuCommand):
                     f"{employment.work_training} work-based training months, {employment.startups} start-ups",
                 )
             )
+        subsidies = result.subsidies
+        if subsidies is not None and not subsidies.skipped:
+            from jifu.subsidies.choices import ClaimStatus
+
+            states = "、".join(
+                f"{ClaimStatus(k).label} {v}" for k, v in sorted(subsidies.claims.items())
+            )
+            states_en = ", ".join(f"{v} {k}" for k, v in sorted(subsidies.claims.items()))
+            self.stdout.write(
+                bi(
+                    f"补贴：标准 {subsidies.standards} 条，收款账户 {subsidies.accounts} 个，"
+                    f"资金下达 {subsidies.allocations} 笔共 {subsidies.allocated / 10000:.0f} 万元，"
+                    f"申领 {sum(subsidies.claims.values())} 件（{states or '无'}），"
+                    f"公示举报 {subsidies.complaints} 件，支付批次 {subsidies.batches} 个",
+                    f"subsidies: {subsidies.standards} standards, {subsidies.accounts} payee accounts, "
+                    f"{subsidies.allocations} allocations (CNY {subsidies.allocated:,.0f}), "
+                    f"{sum(subsidies.claims.values())} claims ({states_en or 'none'}), "
+                    f"{subsidies.complaints} complaints, {subsidies.batches} payment batches",
+                )
+            )
         if out:
             path = Path(out)
             path.write_bytes(demo.ledger_bytes(result.data))

@@ -69,6 +69,11 @@ class Command(JifuCommand):
             self.stderr.write(
                 f"……另有 {len(result.errors) - 50} 条错误见报告 / {len(result.errors) - 50} more errors in the report"
             )
+        if not dry_run and (result.created or result.updated):
+            from jifu.core.importing import after_import
+
+            county = kwargs.get("county")
+            after_import(importer.__name__.removeprefix("import_"), county.code if county else "")
         prefix = "试导入" if dry_run else "导入完成"
         self.ok(
             f"{prefix}：共 {result.rows} 行，新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}，"
