@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jifu.employment",
     "jifu.subsidies",
     "jifu.integrity",
+    "jifu.planning",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,8 @@ JIFU_LEADER_MIN_POOR_JOBS = env_int("JIFU_LEADER_MIN_POOR_JOBS", 3)
 # finance bureau may verify it.
 JIFU_PUBLICITY_DAYS = env_int("JIFU_PUBLICITY_DAYS", 7)
 # Integrity rules: thresholds of the weaker signals.
+# Planning: a region is slow (慢进度) below this share of what the phases expect by now.
+JIFU_SLOW_SHARE = float(os.environ.get("JIFU_SLOW_SHARE", "0.9"))
 JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS = env_int("JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS", 2)
 JIFU_INTEGRITY_PERFECT_MIN_DAYS = env_int("JIFU_INTEGRITY_PERFECT_MIN_DAYS", 20)
 JIFU_INTEGRITY_PERFECT_MIN_TRAINEES = env_int("JIFU_INTEGRITY_PERFECT_MIN_TRAINEES", 5)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("employment/", include("jifu.employment.urls")),
     path("subsidies/", include("jifu.subsidies.urls")),
     path("integrity/", include("jifu.integrity.urls")),
+    path("planning/", include("jifu.planning.urls")),
     # 政务公开: open classes, applications, certificate look-up, subsidy publicity, without login.
     path("public/", include("jifu.public_urls")),
     path("api/", include("jifu.api_urls")),

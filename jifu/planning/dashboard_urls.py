@@ -1,0 +1,3 @@
+"""URLs of the planning dashboard pages (filled in by the module's owner)."""
+
+urlpatterns: list = []
