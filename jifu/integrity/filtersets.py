@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jifu.core.filters import BaseFilterSet, RegionPrefixFilter, YesNoFilter
 
-from .models import Finding
+from .models import Finding, ScanRun
 
 
 class FindingFilterSet(BaseFilterSet):
@@ -12,3 +12,9 @@ class FindingFilterSet(BaseFilterSet):
     class Meta:
         model = Finding
         fields = ["status", "rule", "severity", "present", "region"]
+
+
+class ScanFilterSet(BaseFilterSet):
+    class Meta:
+        model = ScanRun
+        fields = ["trigger"]

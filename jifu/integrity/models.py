@@ -75,7 +75,7 @@ class ScanRun(models.Model):
     region_code = models.CharField(_("区划代码"), max_length=12, blank=True)
     trigger = models.CharField(_("触发"), max_length=40, blank=True)
     found = models.PositiveIntegerField(_("发现"), default=0)
-    new = models.PositiveIntegerField(_("新增"), default=0)
+    new = models.PositiveIntegerField(_("新增疑点"), default=0)
     seconds = models.FloatField(_("耗时(秒)"), default=0)
 
     objects = RestrictedQuerySet.as_manager()

@@ -12,7 +12,7 @@ from jifu.core.views import ObjectActionView, ObjectDetailView, ObjectListView, 
 
 from . import services
 from .choices import FindingStatus
-from .filtersets import FindingFilterSet
+from .filtersets import FindingFilterSet, ScanFilterSet
 from .forms import DecisionForm
 from .models import Finding, ScanRun
 from .tables import FindingTable, ScanTable
@@ -86,7 +86,7 @@ class DecideView(ObjectActionView):
 class ScanListView(ObjectListView):
     queryset = ScanRun.objects.all()
     table_class = ScanTable
-    filterset_class = None
+    filterset_class = ScanFilterSet
     title = _("扫描记录")
     breadcrumbs = [INTEGRITY]
     region_tree = False
