@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/jifu?options=-c%20synchronous_commi
 VENDOR := jifu/static/vendor
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install assets messages demo serve test test-sqlite test-postgres lint system-deps clean bench-import
+.PHONY: install assets messages demo serve test test-sqlite test-postgres lint system-deps clean bench-import bench-integrity bench-dashboard
 
 install: $(VENV)/.installed $(VENDOR)/.copied messages
 
@@ -75,6 +75,20 @@ BENCH_ARGS ?=
 bench-import: $(VENV)/.installed
 	$(BIN)/pip install -q -r bench/requirements.txt
 	$(BIN)/python -m bench.import_bench --rows $(ROWS) $(BENCH_ARGS)
+
+# Integrity-scan benchmark (bench/integrity_scan.py): every rule and services.scan on a fresh
+# PostgreSQL database jifu_bench_integrity (127.0.0.1:5432, user postgres; dropped at the end).
+# SCALE=small (20k persons) for a quick look, 1m (1,000,000 persons / 400,000 enrolments), 5m.
+SCALE ?= 1m
+bench-integrity: $(VENV)/.installed
+	$(BIN)/python -m bench.integrity_scan --scale $(SCALE) $(BENCH_ARGS)
+
+# Dashboard benchmark (bench/dashboard.py): the province's and a county's dashboard (50 requests
+# each) against a hand-written GROUP BY over the raw tables, numbers compared, on a fresh
+# PostgreSQL database jifu_bench_dashboard (dropped at the end). SCALE=small for a quick look,
+# 1m (1,000,000 persons / 400,000 enrolments, the default), 5m (refused without the disk room).
+bench-dashboard: $(VENV)/.installed
+	$(BIN)/python -m bench.dashboard --scale $(SCALE) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -14,6 +14,9 @@ from jifu.employment.api.views import (
     PlacementViewSet,
     StartupViewSet,
 )
+from jifu.planning.api.plans import AnnualPlanViewSet, TargetViewSet
+from jifu.planning.api.progress import ProgressView
+from jifu.planning.api.supervision import SupervisionVisitViewSet
 from jifu.regions.api.views import RegionViewSet
 from jifu.registry.api.views import HouseholdViewSet, PersonViewSet
 from jifu.subsidies.api.views import (
@@ -53,10 +56,14 @@ router.register("standards", SubsidyStandardViewSet, basename="subsidystandard")
 router.register("funds", FundAllocationViewSet, basename="fundallocation")
 router.register("claims", SubsidyClaimViewSet, basename="subsidyclaim")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("targets", TargetViewSet, basename="target")
+router.register("plans", AnnualPlanViewSet, basename="annualplan")
+router.register("supervision", SupervisionVisitViewSet, basename="supervisionvisit")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("progress/", ProgressView.as_view(), name="api-progress"),
     path("", include(router.urls)),
 ]

@@ -28,6 +28,7 @@ VERBS = {
     "audit": ("audit", "审计日志：verify 校验 / audit log: verify the hash chain"),
     "integrity": ("jifu_integrity", "疑点核查：scan 扫描 / integrity: scan"),
     "bank-return": ("jifu_bank_return", "导入银行回单并对账 / import a bank return file"),
+    "report": ("report", "年度工作总结：annual 生成草稿 / report: annual work summary"),
     "check": (
         "jifu_check",
         "检查配置、数据库和参考数据 / check settings, database and reference data",

@@ -14,6 +14,7 @@ def _isolated_var_dir(settings, tmp_path_factory):
     var = tmp_path_factory.getbasetemp() / "var"
     var.mkdir(exist_ok=True)
     settings.VAR_DIR = var
+    settings.MEDIA_ROOT = var / "media"
     # Each test starts with empty rate-limit counters.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A fixed synthetic key: tests never create or read a key file unless they mean to.

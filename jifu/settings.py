@@ -229,6 +229,9 @@ JIFU_PUBLICITY_DAYS = env_int("JIFU_PUBLICITY_DAYS", 7)
 # Integrity rules: thresholds of the weaker signals.
 # Planning: a region is slow (慢进度) below this share of what the phases expect by now.
 JIFU_SLOW_SHARE = float(os.environ.get("JIFU_SLOW_SHARE", "0.9"))
+# The day dashboards show by default (YYYY-MM-DD, e.g. 2019-12-31 for a look back);
+# empty: today.
+JIFU_AS_OF = os.environ.get("JIFU_AS_OF", "")
 JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS = env_int("JIFU_INTEGRITY_SHARED_MIN_HOUSEHOLDS", 2)
 JIFU_INTEGRITY_PERFECT_MIN_DAYS = env_int("JIFU_INTEGRITY_PERFECT_MIN_DAYS", 20)
 JIFU_INTEGRITY_PERFECT_MIN_TRAINEES = env_int("JIFU_INTEGRITY_PERFECT_MIN_TRAINEES", 5)

@@ -248,6 +248,13 @@ def build(
     # After the logins: the demo claims are submitted, reviewed and paid by them.
     result.subsidies = subsidies = subsidy_data.build(data, seed=seed, with_users=with_users)
     result.logins.extend(subsidies.logins)
+    # Targets split by registered labourers, then the dashboards' summaries, so the
+    # demo dashboards show the data just made (the worker refreshes them later).
+    from jifu.planning.demo_targets import seed_targets
+    from jifu.planning.summaries import rebuild
+
+    seed_targets()
+    rebuild()
     if training.skipped:
         result.notes.append(
             "培训：演示培训机构已存在，未重复生成 / training: the demo institutions exist already; nothing added"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jifu.core.home import register
 
-from .choices import Severity
+from .choices import FindingStatus, Severity
 from .models import Finding
 
 
@@ -13,7 +13,8 @@ from .models import Finding
 def integrity_cards(user):
     if not user.has_perm("integrity.view_finding"):
         return []
-    findings = Finding.objects.restrict(user).open()
+    # Each card counts exactly what the list it links to shows.
+    findings = Finding.objects.restrict(user).filter(status=FindingStatus.NEW)
     url = reverse("integrity:finding_list")
     return [
         {

@@ -328,13 +328,10 @@ def certificate_anomaly(prefix: str = "") -> list[Found]:
                 classes={c.pk},
             )
         )
-    normal = Upper(
-        Replace(
-            Replace(Replace("number", Value(" "), Value("")), Value("-"), Value("")),
-            Value("－"),
-            Value(""),
-        )
-    )
+    normal = Upper("number")
+    # Spaces (also full-width) and dashes of every width do not make a different number.
+    for mark in (" ", "\u3000", "-", "－", "–", "—"):
+        normal = Replace(normal, Value(mark), Value(""))
     dupes = (
         Certificate.objects.annotate(normal=normal)
         .values("normal")
@@ -342,11 +339,18 @@ def certificate_anomaly(prefix: str = "") -> list[Found]:
         .filter(n__gt=1)
         .values_list("normal", flat=True)
     )
-    groups = defaultdict(list)
-    for cert in (
+    # Groups with a member under the prefix, listed whole: a county scan must file the
+    # same finding (same subjects, same fingerprint) as a province scan.
+    touched = (
         Certificate.objects.annotate(normal=normal)
         .filter(normal__in=list(dupes))
         .filter(_under(prefix, "village_code"))
+        .values_list("normal", flat=True)
+    )
+    groups = defaultdict(list)
+    for cert in (
+        Certificate.objects.annotate(normal=normal)
+        .filter(normal__in=list(touched))
         .select_related("person")
         .order_by("number")
     ):
@@ -602,6 +606,8 @@ def out_of_area_trainees(prefix: str = "") -> list[Found]:
     minimum = setting("OUT_OF_AREA_MIN_TRAINEES", 10)
     rows = (
         Enrolment.objects.filter(
+            # Counted per county where the classes are held, and filed there: a
+            # county's scan then finds (and keeps) exactly what the province's does.
             _under(prefix, "training_class__place_code"),
             status__in=TRAINED,
             training_class__project="",
@@ -616,7 +622,8 @@ def out_of_area_trainees(prefix: str = "") -> list[Found]:
                 output_field=IntegerField(),
             )
         )
-        .values("training_class__institution_id")
+        .annotate(county=Substr("training_class__place_code", 1, 6))
+        .values("training_class__institution_id", "county")
         .annotate(n=Count("id"), away=Sum("outside"))
         .filter(n__gte=minimum)
     )
@@ -634,8 +641,8 @@ def out_of_area_trainees(prefix: str = "") -> list[Found]:
             Found(
                 Rule.OUT_OF_AREA_TRAINEES,
                 Severity.LOW,
-                f"{i.name}：无劳务输转项目的培训班中 {r['away']}/{r['n']} 名学员来自培训地以外的县",
-                _county(i.region_code),
+                f"{i.name}：在本县举办的无劳务输转项目的培训班中 {r['away']}/{r['n']} 名学员来自外县",
+                _county(r["county"]),
                 [institution_subject(i)],
             )
         )
@@ -662,5 +669,8 @@ def run_all(prefix: str = "") -> list[Found]:
         found.extend(rule(prefix))
     # The weak attendance signal counts only where a class already shows another sign.
     flagged = {c for f in found for c in f.classes}
-    found.extend(weak_perfect_attendance(prefix, flagged))
+    # A class already flagged for impossible attendance needs no weaker finding of the
+    # same rule (it would name the same subjects: one finding, one fingerprint).
+    strong = {c for f in found if f.rule == Rule.IMPOSSIBLE_ATTENDANCE for c in f.classes}
+    found.extend(weak_perfect_attendance(prefix, flagged - strong))
     return found

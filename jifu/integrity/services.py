@@ -33,7 +33,14 @@ def scan(*, prefix: str = "", trigger: str = "manual", actor=None) -> ScanResult
     started = time.monotonic()
     now = timezone.now()
     run = ScanRun.objects.create(started_at=now, region_code=prefix, trigger=trigger[:40])
-    found = rules.run_all(prefix)
+    found = []
+    seen = {}
+    for x in rules.run_all(prefix):
+        if x.fingerprint in seen:  # two sentences about the same subjects: one finding
+            seen[x.fingerprint].detail += "；" + x.detail
+            continue
+        seen[x.fingerprint] = x
+        found.append(x)
     existing = {
         f.fingerprint: f
         for f in Finding.objects.filter(fingerprint__in=[x.fingerprint for x in found])
@@ -86,6 +93,8 @@ def _decide(finding: Finding, *, actor, to: str, reason: str, allowed: set) -> F
     if not actor.has_perm("integrity.decide_finding"):
         raise PermissionDenied
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if not Finding.objects.restrict(actor).filter(pk=finding.pk).exists():
+        raise PermissionDenied  # another county's finding
     if finding.status not in allowed:
         raise ValidationError(
             f"疑点状态为“{finding.get_status_display()}”，不能改为“{FindingStatus(to).label}”"

@@ -1,3 +1,10 @@
-"""URLs of the planning dashboard pages (filled in by the module's owner)."""
+"""URLs of the planning dashboard pages: 工作进度 and its refresh."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import dashboard_views
+
+urlpatterns: list = [
+    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.RefreshView.as_view(), name="dashboard_refresh"),
+]

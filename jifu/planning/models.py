@@ -5,7 +5,6 @@ monthly counts per township, rebuilt in the background (after imports, nightly,
 or on request) with the time of the rebuild shown as "数据截至".
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -73,10 +72,16 @@ class Target(models.Model):
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
         constraints = [
+            # Two partial indexes rather than nulls_distinct=False, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["region_code", "year", "kind", "training_type"],
+                condition=Q(year__isnull=False),
                 name="one_target_per_region_year_kind",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["region_code", "kind", "training_type"],
+                condition=Q(year__isnull=True),
+                name="one_action_target_per_region_kind",
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="target_value_positive"),
         ]
@@ -223,7 +228,13 @@ class SupervisionVisit(models.Model):
 
     @property
     def overdue(self) -> bool:
-        return self.status == VisitStatus.OPEN and self.due is not None and self.due < date.today()
+        from django.utils import timezone
+
+        return (
+            self.status == VisitStatus.OPEN
+            and self.due is not None
+            and self.due < timezone.localdate()
+        )
 
 
 class Action(models.Model):

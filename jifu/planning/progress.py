@@ -84,7 +84,10 @@ class Dashboard:
         target = self.targets.get(metric)
         if not target:
             return None
-        return Decimal(self.figures.get(metric) or 0) / target
+        value = Decimal(self.figures.get(metric) or 0)
+        if metric == Metric.COVERAGE:
+            value *= 100  # the figure is a share, its target is set in percent
+        return value / target
 
 
 def window(as_of: date, year: int | None) -> tuple[date, date]:

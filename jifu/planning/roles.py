@@ -22,6 +22,8 @@ grant({Role.PROVINCE, Role.PREFECTURE}, "planning.add_supervisionvisit", "planni
 grant({Role.COUNTY_HRSS, Role.PROVINCE, Role.PREFECTURE}, "planning.change_supervisionvisit")
 grant(READERS, "planning.view_annualreport", "planning.view_highlight")
 grant(
-    {Role.PREFECTURE, Role.COUNTY_HRSS}, "planning.add_annualreport", "planning.change_annualreport"
+    {Role.PROVINCE, Role.PREFECTURE, Role.COUNTY_HRSS},
+    "planning.add_annualreport",
+    "planning.change_annualreport",
 )
 grant(OFFICE_ROLES, "planning.add_highlight")

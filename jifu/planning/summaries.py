@@ -182,7 +182,12 @@ def figures(prefix: str, *, start: date, end: date) -> dict[str, Decimal]:
     ] or Decimal("0")
     out[Metric.WANTING_UNTRAINED] = wanting
     out["trained_persons_cumulative"] = trained_ever
-    total = trained_ever + wanting
+    # Everyone who wanted training: trained by the end, trained later, or still waiting
+    # (a person trained after an earlier "as of" day still wanted it then).
+    trained_any = facts.filter(metric=Metric.TRAINED_PERSONS).aggregate(v=Sum("value"))[
+        "v"
+    ] or Decimal("0")
+    total = trained_any + wanting
     out[Metric.COVERAGE] = (trained_ever / total) if total else None
     return out
 
