@@ -114,7 +114,10 @@ def metric_rows(metric: str):
         qs = Person.objects.annotate(first=Subquery(first)).filter(first__isnull=False)
         return _grouped(qs, village="village_code", day="first")
     if metric == Metric.WANTING_UNTRAINED:
-        trained = Enrolment.objects.filter(person_id=OuterRef("pk"), status__in=TRAINED)
+        # The same "trained" as trainees and trained_persons: a class that was held.
+        trained = Enrolment.objects.filter(
+            person_id=OuterRef("pk"), status__in=TRAINED, training_class__status__in=HELD
+        )
         qs = (
             Person.objects.labour_force()
             .filter(wants_training=True)
