@@ -445,3 +445,29 @@ def csv_response(ledger: Ledger, filename: str | None = None) -> StreamingHttpRe
     response = StreamingHttpResponse(stream_csv(ledger), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename or ledger.filename("csv"))
     return response
+
+
+def audited_ledger(actor, *, app: str, title: str, columns, rows) -> Ledger:
+    """A masked ledger of ``app`` for ``actor``'s area, its export recorded in the audit log."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jifu.audit import services as audit
+
+    region_code = actor.region.code if actor.region_id else ""
+    with transaction.atomic():
+        audit.record(
+            "export",
+            actor=actor,
+            object_type=app,
+            object_repr=title[:200],
+            region_code=region_code,
+            message="脱敏导出",
+        )
+    return Ledger(
+        title=title,
+        region=actor.region.full_name() if actor.region_id else "",
+        as_of=timezone.localdate(),
+        columns=columns,
+        rows=rows,
+    )

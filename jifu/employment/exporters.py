@@ -3,10 +3,7 @@
 Persons appear masked, as on screen; every export is an audit event.
 """
 
-from django.db import transaction
-
-from jifu.audit import services as audit
-from jifu.core.exporting import Column, Ledger
+from jifu.core.exporting import Column, Ledger, audited_ledger
 
 PLACEMENT_COLUMNS = [
     Column("序号", 6, "int"),
@@ -55,29 +52,8 @@ EMPLOYER_COLUMNS = [
 ]
 
 
-def _audit(actor, title: str):
-    with transaction.atomic():
-        audit.record(
-            "export",
-            actor=actor,
-            object_type="employment",
-            object_repr=title[:200],
-            region_code=actor.region.code if actor.region_id else "",
-            message="脱敏导出",
-        )
-
-
 def _ledger(actor, title: str, columns, rows) -> Ledger:
-    from django.utils import timezone
-
-    _audit(actor, title)
-    return Ledger(
-        title=title,
-        region=actor.region.full_name() if actor.region_id else "",
-        as_of=timezone.localdate(),
-        columns=columns,
-        rows=rows,
-    )
+    return audited_ledger(actor, app="employment", title=title, columns=columns, rows=rows)
 
 
 def _area(actor) -> str:

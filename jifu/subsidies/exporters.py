@@ -1,10 +1,6 @@
 """The county subsidy ledger (补贴发放台账): one row per claim line, masked as on screen."""
 
-from django.db import transaction
-from django.utils import timezone
-
-from jifu.audit import services as audit
-from jifu.core.exporting import Column, Ledger
+from jifu.core.exporting import Column, Ledger, audited_ledger
 
 from .models import ClaimLine
 
@@ -29,15 +25,6 @@ LEDGER_COLUMNS = [
 def subsidy_ledger(claims, *, actor) -> Ledger:
     area = actor.region.name if actor.region_id else ""
     title = f"{area}补贴发放台账"
-    with transaction.atomic():
-        audit.record(
-            "export",
-            actor=actor,
-            object_type="subsidies",
-            object_repr=title[:200],
-            region_code=actor.region.code if actor.region_id else "",
-            message="脱敏导出",
-        )
 
     def rows():
         lines = (
@@ -64,10 +51,4 @@ def subsidy_ledger(claims, *, actor) -> Ledger:
                 claim.training_class.code if claim.training_class_id else "",
             ]
 
-    return Ledger(
-        title=title,
-        region=actor.region.full_name() if actor.region_id else "",
-        as_of=timezone.localdate(),
-        columns=LEDGER_COLUMNS,
-        rows=rows(),
-    )
+    return audited_ledger(actor, app="subsidies", title=title, columns=LEDGER_COLUMNS, rows=rows())

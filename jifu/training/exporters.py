@@ -1,9 +1,6 @@
 """Training ledgers: the county's classes, an institution's or area's trainees."""
 
-from django.utils import timezone
-
-from jifu.audit import services as audit
-from jifu.core.exporting import Column, Ledger
+from jifu.core.exporting import Column, Ledger, audited_ledger
 
 CLASS_COLUMNS = [
     Column("序号", 6, "int"),
@@ -41,23 +38,8 @@ ENROLMENT_COLUMNS = [
 ]
 
 
-def _audit(actor, title: str, code: str):
-    from django.db import transaction
-
-    with transaction.atomic():
-        audit.record(
-            "export",
-            actor=actor,
-            object_type="training",
-            object_repr=title[:200],
-            region_code=code,
-            message="脱敏导出",
-        )
-
-
 def class_ledger(queryset, *, actor) -> Ledger:
     title = f"{actor.region.name}培训班台账"
-    _audit(actor, title, actor.region.code)
 
     def rows():
         qs = queryset.select_related("institution", "occupation", "place").order_by(
@@ -82,18 +64,11 @@ def class_ledger(queryset, *, actor) -> Ledger:
                 c.get_status_display(),
             ]
 
-    return Ledger(
-        title=title,
-        region=actor.region.full_name(),
-        as_of=timezone.localdate(),
-        columns=CLASS_COLUMNS,
-        rows=rows(),
-    )
+    return audited_ledger(actor, app="training", title=title, columns=CLASS_COLUMNS, rows=rows())
 
 
 def enrolment_ledger(queryset, *, actor) -> Ledger:
     title = f"{actor.region.name}培训学员台账"
-    _audit(actor, title, actor.region.code)
 
     def rows():
         qs = (
@@ -129,10 +104,6 @@ def enrolment_ledger(queryset, *, actor) -> Ledger:
                 e.get_status_display(),
             ]
 
-    return Ledger(
-        title=title,
-        region=actor.region.full_name(),
-        as_of=timezone.localdate(),
-        columns=ENROLMENT_COLUMNS,
-        rows=rows(),
+    return audited_ledger(
+        actor, app="training", title=title, columns=ENROLMENT_COLUMNS, rows=rows()
     )
